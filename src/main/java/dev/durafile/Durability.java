@@ -1,0 +1,28 @@
+package dev.durafile;
+
+/**
+ * How far an atomic write goes to make its result survive failures.
+ *
+ * <p>Every level publishes the new content with a single atomic rename, so readers and a crashed
+ * <em>process</em> only ever see the complete old or the complete new file. The levels differ in what
+ * survives a power cut or kernel crash:
+ *
+ * <table>
+ *   <caption>What each level guarantees</caption>
+ *   <tr><th>Level</th><th>Syscalls added</th><th>After a process crash</th><th>After a power cut</th></tr>
+ *   <tr><td>{@link #NONE}</td><td>none</td><td>old or new</td>
+ *       <td>anything: old, new, or an empty or partial new file</td></tr>
+ *   <tr><td>{@link #ATOMIC}</td><td>fdatasync of the temp file before the rename</td><td>old or new</td>
+ *       <td>old or new (the rename itself may be lost, even after the call returned)</td></tr>
+ *   <tr><td>{@link #DURABLE}</td><td>ATOMIC plus fsync of the directory after the rename</td>
+ *       <td>old or new</td><td>new, once the call has returned</td></tr>
+ * </table>
+ */
+public enum Durability {
+    /** No fsync at all: safe against a process crash only. */
+    NONE,
+    /** The temp file's data is synced before the rename: after a power cut the target is old or new. */
+    ATOMIC,
+    /** ATOMIC plus a directory fsync after the rename: a returned call survives a power cut. The default. */
+    DURABLE
+}

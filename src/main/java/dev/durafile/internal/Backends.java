@@ -1,0 +1,149 @@
+package dev.durafile.internal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the backend. In order: the {@value #PROPERTY} system property if set (failing loudly if the
+ * named backend cannot load); java.nio on anything but Linux; panama on JDK 22+ with native access
+ * enabled; jna if it loads; java.nio otherwise. On JDK 22+ without native access the log says which
+ * flag enables panama; on JDK 24+ JNA is then not loaded either, because the JDK would print its
+ * restricted-method warning for JNA's JNI library, so java.nio is used.
+ */
+public final class Backends {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+    /** The system property that overrides the choice: {@code auto|panama|jna|nio}. */
+    public static final String PROPERTY = "durafile.backend";
+    /** The flag that enables the panama backend for a class-path application. */
+    public static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
+    private static final String PANAMA_CLASS = "dev.durafile.internal.PanamaLibC";
+
+    private Backends() {
+    }
+
+    /** A chosen binding and why it was chosen. */
+    public static final class Choice {
+        private final FileBinding binding;
+        private final String reason;
+
+        Choice(FileBinding binding, String reason) {
+            this.binding = binding;
+            this.reason = reason;
+        }
+
+        /** @return the binding */
+        public FileBinding binding() {
+            return binding;
+        }
+
+        /** @return why it was chosen, in a few words */
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Chooses the backend as described above and logs one INFO line naming it and why.
+     *
+     * @throws IllegalStateException if the property names an unknown backend or one that cannot load
+     */
+    public static Choice choose() {
+        Choice c = chooseQuietly();
+        LOG.info("durafile backend: {} ({})", c.binding().name(), c.reason());
+        return c;
+    }
+
+    private static Choice chooseQuietly() {
+        String requested = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (!requested.equals("auto")) {
+            return new Choice(load(requested), "requested by -D" + PROPERTY + "=" + requested);
+        }
+        String os = System.getProperty("os.name", "");
+        if (!os.equals("Linux")) {
+            return new Choice(new NioBinding(), "the native backends support Linux only; this is " + os);
+        }
+        int jdk = Runtime.version().feature();
+        if (jdk >= 22) {
+            if (nativeAccessEnabled()) {
+                try {
+                    return new Choice(loadPanama(), "JDK " + jdk + " with native access enabled");
+                } catch (IllegalStateException e) {
+                    LOG.warn("panama backend failed to load; trying jna", e);
+                }
+            } else if (jdk >= 24) {
+                return new Choice(new NioBinding(), "JDK " + jdk + " without native access; start the JVM with "
+                        + NATIVE_ACCESS_FLAG + " to use the panama backend");
+            } else {
+                LOG.info("durafile: start the JVM with {} to use the panama backend", NATIVE_ACCESS_FLAG);
+            }
+        }
+        try {
+            return new Choice(loadJna(), "JNA on JDK " + jdk);
+        } catch (IllegalStateException e) {
+            return new Choice(new NioBinding(), "JNA is not available: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Loads a backend by name.
+     *
+     * @param name {@code panama}, {@code jna} or {@code nio}
+     * @return its binding
+     * @throws IllegalStateException if it is unknown or cannot load here, with the reason
+     */
+    public static FileBinding load(String name) {
+        switch (name) {
+            case "nio":
+                return new NioBinding();
+            case "jna":
+                return loadJna();
+            case "panama":
+                return loadPanama();
+            default:
+                throw new IllegalStateException("unknown durafile backend '" + name + "' (" + PROPERTY
+                        + " takes auto, panama, jna or nio)");
+        }
+    }
+
+    private static FileBinding loadJna() {
+        try {
+            Class.forName("com.sun.jna.Native");
+            return new NativeBinding(new JnaLibC());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("the jna backend cannot load: " + e, e);
+        }
+    }
+
+    private static FileBinding loadPanama() {
+        if (Runtime.version().feature() < 22) {
+            throw new IllegalStateException("the panama backend needs JDK 22 or later; this is JDK "
+                    + Runtime.version().feature());
+        }
+        if (!nativeAccessEnabled()) {
+            throw new IllegalStateException("the panama backend needs native access: start the JVM with "
+                    + NATIVE_ACCESS_FLAG);
+        }
+        try {
+            LibC libc = (LibC) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
+            return new NativeBinding(libc);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the panama backend is not in this build of durafile (it lives in "
+                    + "META-INF/versions/22 of the multi-release jar; exploded classes do not have it)", e);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+            throw new IllegalStateException("the panama backend cannot load: " + cause, cause);
+        }
+    }
+
+    /** @return whether this code may call restricted methods (JDK 22+ {@code Module.isNativeAccessEnabled}) */
+    private static boolean nativeAccessEnabled() {
+        try {
+            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(Backends.class.getModule());
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.durafile.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link LibC} through JNA direct mapping (JDK 17+). A failing call throws {@link LastErrorException},
+ * which carries the errno JNA read right after that call on this thread; it is turned into {@code -errno}.
+ * {@code openat} is variadic in C; passing its mode as a fixed {@code int} is correct on the Linux
+ * x86_64 and aarch64 calling conventions, the only platforms the native backends are selected on.
+ */
+final class JnaLibC implements LibC {
+
+    JnaLibC() {
+        C.init();
+    }
+
+    /** The direct-mapped functions; registered once, when this class is first used. */
+    private static final class C {
+        static {
+            Native.register(C.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        }
+
+        static void init() {
+            // Triggers the static initializer.
+        }
+
+        static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+        static native long write(int fd, Pointer buf, long count) throws LastErrorException;
+
+        static native int fsync(int fd) throws LastErrorException;
+
+        static native int fdatasync(int fd) throws LastErrorException;
+
+        static native int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags)
+                throws LastErrorException;
+
+        static native int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath)
+                throws LastErrorException;
+
+        static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+        static native int fchmod(int fd, int mode) throws LastErrorException;
+
+        static native int fchown(int fd, int uid, int gid) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+
+        static native int geteuid();
+
+        static native int getegid();
+
+        static native String strerror(int errnum);
+    }
+
+    @Override
+    public String name() {
+        return "jna";
+    }
+
+    @Override
+    public int openat(int dirfd, byte[] path, int flags, int mode) {
+        try {
+            return C.openat(dirfd, path, flags, mode);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public long write(int fd, ByteBuffer buf) {
+        try {
+            Pointer p = Native.getDirectBufferPointer(buf).share(buf.position());
+            return C.write(fd, p, buf.remaining());
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int fsync(int fd) {
+        try {
+            return C.fsync(fd);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int fdatasync(int fd) {
+        try {
+            return C.fdatasync(fd);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
+        try {
+            return C.renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        } catch (UnsatisfiedLinkError e) {
+            return -Errno.ENOSYS;
+        }
+    }
+
+    @Override
+    public int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
+        try {
+            return C.renameat(olddirfd, oldpath, newdirfd, newpath);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int unlinkat(int dirfd, byte[] path, int flags) {
+        try {
+            return C.unlinkat(dirfd, path, flags);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int fchmod(int fd, int mode) {
+        try {
+            return C.fchmod(fd, mode);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int fchown(int fd, int uid, int gid) {
+        try {
+            return C.fchown(fd, uid, gid);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int close(int fd) {
+        try {
+            return C.close(fd);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int geteuid() {
+        return C.geteuid();
+    }
+
+    @Override
+    public int getegid() {
+        return C.getegid();
+    }
+
+    @Override
+    public String strerror(int errno) {
+        return C.strerror(errno);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.durafile.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The raw C calls the native backends make: one method per libc function, no policy. Every method
+ * returns the call's result, or {@code -errno} when it failed; errno is captured per call, never read
+ * from shared state. Paths are NUL-terminated byte arrays ({@link NativeBinding#cString}). Bindings:
+ * {@link JnaLibC} (JDK 17+) and {@code PanamaLibC} (JDK 22+, multi-release part of the jar).
+ */
+interface LibC {
+    /** @return the binding's name, {@code "jna"} or {@code "panama"} */
+    String name();
+
+    int openat(int dirfd, byte[] path, int flags, int mode);
+
+    /** Writes {@code buf}'s remaining bytes from its position; {@code buf} must be direct. */
+    long write(int fd, ByteBuffer buf);
+
+    int fsync(int fd);
+
+    int fdatasync(int fd);
+
+    int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+
+    int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
+
+    int unlinkat(int dirfd, byte[] path, int flags);
+
+    int fchmod(int fd, int mode);
+
+    int fchown(int fd, int uid, int gid);
+
+    int close(int fd);
+
+    /** Never fails. */
+    int geteuid();
+
+    /** Never fails. */
+    int getegid();
+
+    /** @return the C library's text for an errno value */
+    String strerror(int errno);
+}

@@ -1,0 +1,69 @@
+package dev.durafile.internal;
+
+import dev.durafile.AtomicOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/** {@link AtomicOutputStream} over a {@link PendingWrite}, buffering small writes. */
+final class PendingOutputStream extends AtomicOutputStream {
+    private static final int BUFFER_BYTES = 8192;
+
+    private final PendingWrite write;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+
+    PendingOutputStream(PendingWrite write) {
+        this.write = write;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (!buffer.hasRemaining()) {
+            drain();
+        }
+        buffer.put((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len <= buffer.remaining()) {
+            buffer.put(b, off, len);
+            return;
+        }
+        drain();
+        if (len < buffer.capacity()) {
+            buffer.put(b, off, len);
+        } else {
+            write.write(ByteBuffer.wrap(b, off, len));
+        }
+    }
+
+    /** Moves buffered bytes into the temp file; nothing is published or synced. */
+    @Override
+    public void flush() throws IOException {
+        drain();
+    }
+
+    private void drain() throws IOException {
+        if (buffer.position() > 0) {
+            buffer.flip();
+            try {
+                write.write(buffer);
+            } finally {
+                buffer.clear();
+            }
+        }
+    }
+
+    @Override
+    public void commit() throws IOException {
+        drain();
+        write.commit();
+    }
+
+    @Override
+    public void close() throws IOException {
+        write.close();
+    }
+}

@@ -1,0 +1,480 @@
+package dev.durafile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.durafile.internal.Backends;
+import dev.durafile.internal.Engine;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The contract every backend must meet; one subclass per backend. Every assertion is on the bytes
+ * and the directory listing, never just "no exception".
+ */
+abstract class AtomicFilesContract {
+    static final byte[] OLD = "old content, complete".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEW = "new content, also complete and longer".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    /** @return the backend under test, as {@code Backends.load} names it */
+    abstract String backend();
+
+    Engine engine() {
+        return new Engine(Backends.load(backend()));
+    }
+
+    private void write(Path target, byte[] data) throws IOException {
+        engine().write(target, ByteBuffer.wrap(data), WriteOptions.defaults());
+    }
+
+    private void write(Path target, byte[] data, WriteOptions options) throws IOException {
+        engine().write(target, ByteBuffer.wrap(data), options);
+    }
+
+    @Test
+    void reportsItsBackend() {
+        assertThat(engine().backendName()).isEqualTo(backend());
+    }
+
+    @Test
+    void createsNewFileWithExactBytesAndLeavesNoTemp() throws IOException {
+        Path target = dir.resolve("job.json");
+        write(target, NEW);
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("job.json");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void replacesExistingFileAtEveryLevel(Durability level) throws IOException {
+        Path target = dir.resolve("state.bin");
+        Files.write(target, OLD);
+        write(target, NEW, WriteOptions.builder().durability(level).build());
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("state.bin");
+    }
+
+    @Test
+    void writesEmptyContent() throws IOException {
+        Path target = dir.resolve("empty");
+        Files.write(target, OLD);
+        write(target, new byte[0]);
+        assertThat(Files.exists(target)).isTrue();
+        assertThat(Files.size(target)).isZero();
+        assertThat(TestSupport.names(dir)).containsExactly("empty");
+    }
+
+    @Test
+    void writes16MiBByteForByte() throws IOException {
+        byte[] big = new byte[16 * 1024 * 1024 + 7];
+        new Random(42).nextBytes(big);
+        Path target = dir.resolve("big.bin");
+        Files.write(target, OLD);
+        write(target, big);
+        assertThat(Files.readAllBytes(target)).isEqualTo(big);
+        assertThat(TestSupport.temps(dir)).isEmpty();
+    }
+
+    @Test
+    void writesDirectBufferFromItsPosition() throws IOException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(NEW.length + 5);
+        direct.put(new byte[5]).put(NEW).flip().position(5);
+        Path target = dir.resolve("direct");
+        engine().write(target, direct, WriteOptions.defaults());
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(direct.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void streamingBodyPublishesOnReturnEvenIfItClosesTheStream() throws IOException {
+        Path target = dir.resolve("stream.txt");
+        Files.write(target, OLD);
+        engine().write(target, WriteOptions.defaults(), out -> {
+            try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < 10_000; i++) {
+                    w.write("line " + i + "\n");
+                }
+            }
+        });
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            expected.append("line ").append(i).append('\n');
+        }
+        assertThat(Files.readString(target)).isEqualTo(expected.toString());
+        assertThat(TestSupport.names(dir)).containsExactly("stream.txt");
+    }
+
+    @Test
+    void streamingBodyThatThrowsPublishesNothing() throws IOException {
+        Path target = dir.resolve("stream.txt");
+        Files.write(target, OLD);
+        assertThatThrownBy(() -> engine().write(target, WriteOptions.defaults(), out -> {
+            out.write(new byte[100_000]);
+            throw new IOException("serializer failed");
+        })).isInstanceOf(IOException.class).hasMessage("serializer failed");
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("stream.txt");
+    }
+
+    @Test
+    void outputStreamPublishesOnlyOnCommit() throws IOException {
+        Path target = dir.resolve("out.bin");
+        Files.write(target, OLD);
+        try (AtomicOutputStream out = engine().newOutputStream(target, WriteOptions.defaults())) {
+            out.write(NEW, 0, 3);
+            out.write(NEW[3]);
+            out.write(NEW, 4, NEW.length - 4);
+            out.flush();
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+            assertThat(TestSupport.temps(dir)).hasSize(1);
+            out.commit();
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("out.bin");
+    }
+
+    @Test
+    void outputStreamClosedWithoutCommitDiscards() throws IOException {
+        Path target = dir.resolve("out.bin");
+        Files.write(target, OLD);
+        try (AtomicOutputStream out = engine().newOutputStream(target, WriteOptions.defaults())) {
+            out.write(NEW);
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("out.bin");
+        Path absent = dir.resolve("never");
+        engine().newOutputStream(absent, WriteOptions.defaults()).close();
+        assertThat(TestSupport.names(dir)).containsExactly("out.bin");
+    }
+
+    @Test
+    void outputStreamRefusesUseAfterCommit() throws IOException {
+        Path target = dir.resolve("out.bin");
+        AtomicOutputStream out = engine().newOutputStream(target, WriteOptions.defaults());
+        out.write(NEW);
+        out.commit();
+        assertThatThrownBy(out::commit).isInstanceOf(IOException.class).hasMessageContaining("published");
+        out.close();
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+    }
+
+    @Test
+    void copiesCompleteFileWithSourcePermissions() throws IOException {
+        byte[] data = new byte[3 * 64 * 1024 + 11];
+        new Random(7).nextBytes(data);
+        Path source = dir.resolve("session.md");
+        Files.write(source, data);
+        Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r-----"));
+        Files.createDirectory(dir.resolve("repo"));
+        Path target = dir.resolve("repo/session.md");
+        engine().copy(source, target, WriteOptions.defaults());
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-r-----");
+        assertThat(TestSupport.names(dir.resolve("repo"))).containsExactly("session.md");
+    }
+
+    @Test
+    void copyOfMissingSourceNamesTheSourceAndLeavesTargetIntact() throws IOException {
+        Path target = dir.resolve("dst");
+        Files.write(target, OLD);
+        Path source = dir.resolve("no-such-source");
+        assertThatThrownBy(() -> engine().copy(source, target, WriteOptions.defaults()))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining(source.toString());
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("dst");
+    }
+
+    @Test
+    void preservesModeOfReplacedFileDespiteUmask() throws IOException {
+        Path target = dir.resolve("config");
+        Files.write(target, OLD);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw-rw-"));
+        write(target, NEW);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-rw-rw-");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r--r-----"));
+        write(target, OLD);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("r--r-----");
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+    }
+
+    @Test
+    void appliesExplicitPermissionsExactly() throws IOException {
+        Path target = dir.resolve("secret");
+        Files.write(target, OLD);
+        write(target, NEW, WriteOptions.builder()
+                .permissions(PosixFilePermissions.fromString("rw-------")).build());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        Path fresh = dir.resolve("shared");
+        write(fresh, NEW, WriteOptions.builder()
+                .permissions(PosixFilePermissions.fromString("rw-rw-rw-")).build());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-rw-rw-");
+    }
+
+    @Test
+    void newFileGetsUmaskDefault() throws IOException {
+        Path reference = Files.createFile(dir.resolve("reference"));
+        Path target = dir.resolve("fresh");
+        write(target, NEW);
+        assertThat(Files.getPosixFilePermissions(target)).isEqualTo(Files.getPosixFilePermissions(reference));
+    }
+
+    @Test
+    void keepsOwnerAndGroupWhenRoot() throws IOException {
+        assumeTrue(TestSupport.isRoot(), "needs root to chown the original to another user");
+        Path target = dir.resolve("owned");
+        Files.write(target, OLD);
+        Files.setAttribute(target, "unix:uid", 4321);
+        Files.setAttribute(target, "unix:gid", 4322);
+        write(target, NEW);
+        assertThat(Files.getAttribute(target, "unix:uid")).isEqualTo(4321);
+        assertThat(Files.getAttribute(target, "unix:gid")).isEqualTo(4322);
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+    }
+
+    @Test
+    void followsSymlinkChainToFinalTarget() throws IOException {
+        Files.createDirectory(dir.resolve("real"));
+        Path real = dir.resolve("real/data.json");
+        Files.write(real, OLD);
+        Path middle = Files.createSymbolicLink(dir.resolve("middle"), Path.of("real/data.json"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), middle.getFileName());
+        write(link, NEW);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.isSymbolicLink(middle)).isTrue();
+        assertThat(Files.readAllBytes(real)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir.resolve("real"))).containsExactly("data.json");
+        assertThat(TestSupport.names(dir)).containsExactly("link", "middle", "real");
+    }
+
+    @Test
+    void followsDanglingSymlinkAndCreatesItsTarget() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("created-by-write"));
+        write(link, NEW);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readAllBytes(dir.resolve("created-by-write"))).isEqualTo(NEW);
+    }
+
+    @Test
+    void replacePolicyReplacesTheLinkItself() throws IOException {
+        Path real = dir.resolve("real");
+        Files.write(real, OLD);
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real.getFileName());
+        write(link, NEW, WriteOptions.builder().symlinkPolicy(SymlinkPolicy.REPLACE).build());
+        assertThat(Files.isSymbolicLink(link)).isFalse();
+        assertThat(Files.readAllBytes(link)).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(real)).isEqualTo(OLD);
+    }
+
+    @Test
+    void symlinkLoopIsAClearError() throws IOException {
+        Files.createSymbolicLink(dir.resolve("a"), Path.of("b"));
+        Files.createSymbolicLink(dir.resolve("b"), Path.of("a"));
+        assertThatThrownBy(() -> write(dir.resolve("a"), NEW))
+                .isInstanceOf(FileSystemException.class).hasMessageContaining("ELOOP");
+        assertThat(TestSupport.names(dir)).containsExactly("a", "b");
+    }
+
+    @Test
+    void nameAtNameMaxWorksAndLongerIsRefused() throws IOException {
+        String longest = "n".repeat(250) + ".json";
+        Path target = dir.resolve(longest);
+        write(target, OLD);
+        write(target, NEW);
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly(longest);
+
+        String multibyte = "é".repeat(127);
+        write(dir.resolve(multibyte), NEW);
+        assertThat(Files.readAllBytes(dir.resolve(multibyte))).isEqualTo(NEW);
+
+        Path tooLong = dir.resolve("x".repeat(256));
+        assertThatThrownBy(() -> write(tooLong, NEW))
+                .isInstanceOf(FileSystemException.class).hasMessageContaining("NAME_MAX");
+        assertThat(TestSupport.names(dir)).containsExactlyInAnyOrder(longest, multibyte);
+    }
+
+    @Test
+    void missingParentIsNoSuchFileNamingTheDirectory() {
+        Path missing = dir.resolve("no-such-dir");
+        assertThatThrownBy(() -> write(missing.resolve("f"), NEW))
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("open directory");
+    }
+
+    @Test
+    void directoryAsTargetIsRefusedAndLeftIntact() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Files.write(sub.resolve("inside"), OLD);
+        assertThatThrownBy(() -> write(sub, NEW))
+                .isInstanceOf(FileSystemException.class)
+                .hasMessageContaining(sub.toString()).hasMessageContaining("directory");
+        assertThat(Files.readAllBytes(sub.resolve("inside"))).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("sub");
+    }
+
+    @Test
+    void nullAndEmptyArgumentsAreRejected() {
+        assertThatThrownBy(() -> engine().write(null, ByteBuffer.wrap(NEW), WriteOptions.defaults()))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("target");
+        assertThatThrownBy(() -> engine().write(dir.resolve("x"), null, WriteOptions.defaults()))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("data");
+        assertThatThrownBy(() -> engine().write(dir.resolve("x"), ByteBuffer.wrap(NEW), null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("options");
+        assertThatThrownBy(() -> write(Path.of(""), NEW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void relativePathResolvesAgainstWorkingDirectory() throws IOException {
+        Path relative = Path.of("target", "contract-relative-" + backend() + ".txt");
+        try {
+            write(relative, NEW);
+            assertThat(Files.readAllBytes(relative.toAbsolutePath())).isEqualTo(NEW);
+        } finally {
+            Files.deleteIfExists(relative);
+        }
+    }
+
+    @Test
+    void immutableDirectoryGivesAccessDeniedAndKeepsOriginal() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "root bypasses permission bits; chattr +i needs root");
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Path target = locked.resolve("registry.json");
+        Files.write(target, OLD);
+        assumeTrue(TestSupport.works("chattr", "+i", locked.toString()), "chattr +i not supported here");
+        try {
+            assertThatThrownBy(() -> write(target, NEW))
+                    .isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining(locked.toString());
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+            assertThat(TestSupport.names(locked)).containsExactly("registry.json");
+        } finally {
+            TestSupport.run("chattr", "-i", locked.toString());
+        }
+    }
+
+    @Test
+    void diskFullSurfacesEnospcKeepsOriginalAndLeavesNoTemp() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "mounting a tiny tmpfs needs root");
+        Path mnt = Files.createDirectory(dir.resolve("tiny"));
+        TestSupport.run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.toString());
+        try {
+            Path target = mnt.resolve("statistics.json");
+            Files.write(target, OLD);
+            byte[] tooBig = new byte[1024 * 1024];
+            assertThatThrownBy(() -> write(target, tooBig))
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessageContaining(mnt.toString())
+                    .hasMessageContaining("write");
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+            assertThat(TestSupport.names(mnt)).containsExactly("statistics.json");
+            // the space is really free again: a write that fits succeeds
+            write(target, NEW);
+            assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        } finally {
+            TestSupport.run("umount", mnt.toString());
+        }
+    }
+
+    @Test
+    void invalidTextIsRejectedBeforeAnythingIsWritten() throws IOException {
+        Path target = dir.resolve("text");
+        Files.write(target, OLD);
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "bad \uD800 surrogate"))
+                .isInstanceOf(CharacterCodingException.class);
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("text");
+    }
+
+    @Test
+    void hundredConcurrentWritersLeaveExactlyOnePayload() throws Exception {
+        Path target = dir.resolve("statistics.json");
+        Set<String> payloads = new HashSet<>();
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            StringBuilder sb = new StringBuilder("{\"writer\":").append(i).append(",\"samples\":[");
+            for (int j = 0; j < 200 + i * 37; j++) {
+                sb.append(j == 0 ? "" : ",").append(i * 100_000 + j);
+            }
+            String json = sb.append("]}").toString();
+            payloads.add(json);
+            bodies.add(json.getBytes(StandardCharsets.UTF_8));
+        }
+        Engine engine = engine();
+        ExecutorService pool = Executors.newFixedThreadPool(100);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (byte[] body : bodies) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    engine.write(target, ByteBuffer.wrap(body), WriteOptions.defaults());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(payloads).contains(Files.readString(target));
+        assertThat(TestSupport.names(dir)).containsExactly("statistics.json");
+    }
+
+    @Test
+    void interruptedThreadEitherPublishesOrLeavesOriginal() throws Exception {
+        Path target = dir.resolve("interrupted");
+        Files.write(target, OLD);
+        Thread.currentThread().interrupt();
+        try {
+            write(target, NEW);
+            assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        } catch (IOException e) {
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(TestSupport.names(dir)).containsExactly("interrupted");
+    }
+
+    @Test
+    void dotDotInTargetPathIsResolved() throws IOException {
+        Path target = dir.resolve("a").resolve("..").resolve("dotdot.txt");
+        Files.createDirectory(dir.resolve("a"));
+        write(target, NEW);
+        assertThat(Files.readAllBytes(dir.resolve("dotdot.txt"))).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("a", "dotdot.txt");
+    }
+}
