@@ -1,0 +1,69 @@
+package dev.durafile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.durafile.internal.Backends;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The automatic backend choice and its override, each in a fresh JVM of the JDK running the tests. */
+class BackendSelectionTest {
+    private static final int JDK = Runtime.version().feature();
+
+    static final class Result {
+        final int exit;
+        final String output;
+
+        Result(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
+    }
+
+    static Result probe(String... jvmFlags) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmFlags));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackendProbe.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), out);
+    }
+
+    @Test
+    void propertyForcesEachLoadableBackendAndLogsIt() throws Exception {
+        for (String backend : List.of("nio", "jna")) {
+            Result r = probe("-Ddurafile.backend=" + backend);
+            assertThat(r.exit).as(r.output).isZero();
+            assertThat(r.output).contains("backend=" + backend)
+                    .contains("durafile backend: " + backend + " (requested by -Ddurafile.backend=" + backend + ")");
+        }
+    }
+
+    @Test
+    void unknownOrUnloadableBackendFailsLoudly() throws Exception {
+        Result bogus = probe("-Ddurafile.backend=bogus");
+        assertThat(bogus.exit).isNotZero();
+        assertThat(bogus.output).contains("unknown durafile backend 'bogus'");
+        // exploded classes never hold the multi-release panama class; before JDK 22 it cannot exist at all
+        Result panama = probe("-Ddurafile.backend=panama", Backends.NATIVE_ACCESS_FLAG);
+        assertThat(panama.exit).isNotZero();
+        assertThat(panama.output).contains("panama backend");
+    }
+
+    @Test
+    void automaticChoiceOnThisJdk() throws Exception {
+        Result r = probe();
+        assertThat(r.exit).as(r.output).isZero();
+        if (JDK >= 24) {
+            // no native access: neither panama nor JNA (whose JNI load the JDK would warn about)
+            assertThat(r.output).contains("backend=nio").contains(Backends.NATIVE_ACCESS_FLAG)
+                    .doesNotContain("restricted method");
+        } else {
+            assertThat(r.output).contains("backend=jna");
+        }
+    }
+}
