@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Immutable settings of an atomic write. Build one with {@link #builder()}; {@link #defaults()} is
- * {@link Durability#DURABLE}, permissions preserved, symlinks followed, data-only sync of the temp file.
+ * {@link Durability#DURABLE}, permissions preserved, symlinks followed, data-only sync of the temp file,
+ * a named temp file, no backup, group commit of directory fsyncs.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */
@@ -20,12 +21,18 @@ public final class WriteOptions {
     private final Set<PosixFilePermission> permissions;
     private final SymlinkPolicy symlinkPolicy;
     private final boolean syncMetadata;
+    private final TempStrategy tempStrategy;
+    private final boolean keepBackup;
+    private final boolean groupCommit;
 
     private WriteOptions(Builder b) {
         this.durability = b.durability;
         this.permissions = b.permissions == null ? null : Collections.unmodifiableSet(EnumSet.copyOf(b.permissions));
         this.symlinkPolicy = b.symlinkPolicy;
         this.syncMetadata = b.syncMetadata;
+        this.tempStrategy = b.tempStrategy;
+        this.keepBackup = b.keepBackup;
+        this.groupCommit = b.groupCommit;
     }
 
     /** @return the default options: DURABLE, preserve permissions, follow symlinks, fdatasync */
@@ -45,6 +52,9 @@ public final class WriteOptions {
         b.permissions = permissions;
         b.symlinkPolicy = symlinkPolicy;
         b.syncMetadata = syncMetadata;
+        b.tempStrategy = tempStrategy;
+        b.keepBackup = keepBackup;
+        b.groupCommit = groupCommit;
         return b;
     }
 
@@ -74,6 +84,27 @@ public final class WriteOptions {
         return syncMetadata;
     }
 
+    /** @return how the temp file is created */
+    public TempStrategy tempStrategy() {
+        return tempStrategy;
+    }
+
+    /**
+     * @return true if a write that replaces a file keeps the previous content as {@code <name>.bak}
+     *     (needs renameat2 RENAME_EXCHANGE: the panama or jna backend on a file system that supports it)
+     */
+    public boolean keepBackup() {
+        return keepBackup;
+    }
+
+    /**
+     * @return true if concurrent {@link Durability#DURABLE} writes into the same directory may share one
+     *     directory fsync (each still returns only after an fsync that started after its rename)
+     */
+    public boolean groupCommit() {
+        return groupCommit;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof WriteOptions)) {
@@ -81,19 +112,23 @@ public final class WriteOptions {
         }
         WriteOptions other = (WriteOptions) o;
         return durability == other.durability && Objects.equals(permissions, other.permissions)
-                && symlinkPolicy == other.symlinkPolicy && syncMetadata == other.syncMetadata;
+                && symlinkPolicy == other.symlinkPolicy && syncMetadata == other.syncMetadata
+                && tempStrategy == other.tempStrategy && keepBackup == other.keepBackup
+                && groupCommit == other.groupCommit;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(durability, permissions, symlinkPolicy, syncMetadata);
+        return Objects.hash(durability, permissions, symlinkPolicy, syncMetadata, tempStrategy, keepBackup,
+                groupCommit);
     }
 
     @Override
     public String toString() {
         return "WriteOptions{durability=" + durability + ", permissions="
                 + (permissions == null ? "preserve" : permissions) + ", symlinks=" + symlinkPolicy
-                + ", syncMetadata=" + syncMetadata + '}';
+                + ", syncMetadata=" + syncMetadata + ", temp=" + tempStrategy + ", keepBackup=" + keepBackup
+                + ", groupCommit=" + groupCommit + '}';
     }
 
     /** Builds {@link WriteOptions}. Not thread-safe; each {@link #build()} returns an independent instance. */
@@ -102,6 +137,9 @@ public final class WriteOptions {
         private Set<PosixFilePermission> permissions;
         private SymlinkPolicy symlinkPolicy = SymlinkPolicy.FOLLOW;
         private boolean syncMetadata;
+        private TempStrategy tempStrategy = TempStrategy.NAMED;
+        private boolean keepBackup;
+        private boolean groupCommit = true;
 
         private Builder() {
         }
@@ -158,6 +196,41 @@ public final class WriteOptions {
          */
         public Builder syncMetadata(boolean syncMetadata) {
             this.syncMetadata = syncMetadata;
+            return this;
+        }
+
+        /**
+         * @param strategy how to create the temp file; not null
+         * @return this builder
+         */
+        public Builder tempStrategy(TempStrategy strategy) {
+            this.tempStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * Keeps the replaced content as {@code <name>.bak} next to the target. The target is switched
+         * atomically with renameat2 RENAME_EXCHANGE (the temp's name then holds the old content), then
+         * the old content is renamed to {@code <name>.bak}, replacing an older one. A crash between the
+         * two steps leaves the target new and the old content under the temp's name (swept later).
+         * Where the backend or file system cannot exchange, the write fails with
+         * {@link java.nio.file.AtomicMoveNotSupportedException} and the target is untouched.
+         *
+         * @param keepBackup true to keep the previous version
+         * @return this builder
+         */
+        public Builder keepBackup(boolean keepBackup) {
+            this.keepBackup = keepBackup;
+            return this;
+        }
+
+        /**
+         * @param groupCommit false to give every DURABLE write its own directory fsync (default true:
+         *     concurrent writers into one directory share them)
+         * @return this builder
+         */
+        public Builder groupCommit(boolean groupCommit) {
+            this.groupCommit = groupCommit;
             return this;
         }
 

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -476,5 +478,196 @@ abstract class AtomicFilesContract {
         write(target, NEW);
         assertThat(Files.readAllBytes(dir.resolve("dotdot.txt"))).isEqualTo(NEW);
         assertThat(TestSupport.names(dir)).containsExactly("a", "dotdot.txt");
+    }
+    boolean nativeBackend() {
+        return !backend().equals("nio");
+    }
+
+    @Test
+    void createNewCreatesAbsentFileAndRefusesPresentOne() throws IOException {
+        Path target = dir.resolve("lock.json");
+        engine().createNew(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThatThrownBy(() -> engine().createNew(target, ByteBuffer.wrap(OLD), WriteOptions.defaults()))
+                .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(target.toString());
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("lock.json");
+    }
+
+    @Test
+    void createNewRefusesAnExistingSymlinkWhenReplacingLinks() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("nowhere"));
+        assertThatThrownBy(() -> engine().createNew(link, ByteBuffer.wrap(NEW),
+                WriteOptions.builder().symlinkPolicy(SymlinkPolicy.REPLACE).build()))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(TestSupport.names(dir)).containsExactly("link");
+    }
+
+    @Test
+    void concurrentCreateNewHasExactlyOneWinner() throws Exception {
+        Path target = dir.resolve("leader");
+        Engine engine = engine();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                byte[] body = ("writer " + i).getBytes(StandardCharsets.UTF_8);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        engine.createNew(target, ByteBuffer.wrap(body), WriteOptions.defaults());
+                        return 1;
+                    } catch (FileAlreadyExistsException e) {
+                        return 0;
+                    }
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Integer> f : futures) {
+                winners += f.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Files.readString(target)).matches("writer \\d+");
+        assertThat(TestSupport.names(dir)).containsExactly("leader");
+    }
+
+    @Test
+    void exchangeSwapsFilesAndDirectoriesOrSaysWhyNot() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = Files.createDirectory(dir.resolve("sub")).resolve("b");
+        Files.write(a, OLD);
+        Files.write(b, NEW);
+        if (!nativeBackend()) {
+            assertThatThrownBy(() -> engine().exchange(a, b))
+                    .isInstanceOf(AtomicMoveNotSupportedException.class).hasMessageContaining("EXCHANGE");
+            assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+            return;
+        }
+        engine().exchange(a, b);
+        assertThat(Files.readAllBytes(a)).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(b)).isEqualTo(OLD);
+        Path live = Files.createDirectory(dir.resolve("live"));
+        Path staged = Files.createDirectory(dir.resolve("staged"));
+        Files.write(live.resolve("f"), OLD);
+        Files.write(staged.resolve("f"), NEW);
+        Files.write(staged.resolve("g"), NEW);
+        engine().exchange(live, staged);
+        assertThat(TestSupport.names(live)).containsExactly("f", "g");
+        assertThat(Files.readAllBytes(live.resolve("f"))).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(staged.resolve("f"))).isEqualTo(OLD);
+        assertThatThrownBy(() -> engine().exchange(a, dir.resolve("missing")))
+                .isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void keepBackupKeepsThePreviousVersionOrFailsCleanly() throws IOException {
+        Path target = dir.resolve("repositories.json");
+        WriteOptions backup = WriteOptions.builder().keepBackup(true).build();
+        write(target, OLD, backup);
+        assertThat(TestSupport.names(dir)).containsExactly("repositories.json");
+        if (!nativeBackend()) {
+            assertThatThrownBy(() -> write(target, NEW, backup)).isInstanceOf(AtomicMoveNotSupportedException.class);
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+            assertThat(TestSupport.names(dir)).containsExactly("repositories.json");
+            return;
+        }
+        write(target, NEW, backup);
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(dir.resolve("repositories.json.bak"))).isEqualTo(OLD);
+        byte[] third = "third".getBytes(StandardCharsets.UTF_8);
+        write(target, third, backup);
+        assertThat(Files.readAllBytes(target)).isEqualTo(third);
+        assertThat(Files.readAllBytes(dir.resolve("repositories.json.bak"))).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("repositories.json", "repositories.json.bak");
+    }
+
+    @Test
+    void anonymousTempLeavesNoNameWhileWriting() throws IOException {
+        Path target = dir.resolve("anon.bin");
+        Files.write(target, OLD);
+        WriteOptions anonymous = WriteOptions.builder().tempStrategy(TempStrategy.ANONYMOUS).build();
+        try (AtomicOutputStream out = engine().newOutputStream(target, anonymous)) {
+            out.write(NEW);
+            out.flush();
+            if (nativeBackend()) {
+                assertThat(TestSupport.names(dir)).containsExactly("anon.bin");
+            } else {
+                assertThat(TestSupport.temps(dir)).hasSize(1);
+            }
+            out.commit();
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("anon.bin");
+        try (AtomicOutputStream out = engine().newOutputStream(target, anonymous)) {
+            out.write(OLD);
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("anon.bin");
+    }
+
+    @Test
+    void createDirectoriesMakesTheWholeChain() throws IOException {
+        Path job = dir.resolve("jobs/2026/job-17");
+        assertThat(engine().createDirectories(job)).isEqualTo(job);
+        assertThat(Files.isDirectory(job)).isTrue();
+        assertThat(engine().createDirectories(job)).isEqualTo(job);
+        write(job.resolve(".job.json"), NEW);
+        assertThat(Files.readAllBytes(job.resolve(".job.json"))).isEqualTo(NEW);
+        Files.write(dir.resolve("file"), OLD);
+        assertThatThrownBy(() -> engine().createDirectories(dir.resolve("file/sub")))
+                .isInstanceOf(FileSystemException.class);
+    }
+
+    @Test
+    void probeReportsWhatThisFileSystemSupports() throws IOException {
+        FileSystemCapabilities caps = engine().probe(dir);
+        assertThat(caps.backend()).isEqualTo(backend());
+        assertThat(caps.directorySync()).isTrue();
+        assertThat(caps.hardLinks()).isTrue();
+        boolean ext4 = caps.type().equals("ext4");
+        if (nativeBackend() && ext4) {
+            assertThat(caps.renameNoReplace()).isTrue();
+            assertThat(caps.renameExchange()).isTrue();
+            assertThat(caps.tmpFile()).isTrue();
+        }
+        if (!nativeBackend()) {
+            assertThat(caps.renameNoReplace()).isFalse();
+            assertThat(caps.renameExchange()).isFalse();
+            assertThat(caps.tmpFile()).isFalse();
+        }
+        assertThat(TestSupport.names(dir)).isEmpty();
+    }
+
+    @Test
+    void asyncWritesAllLand() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.CompletableFuture<Void>> fs = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Path t = dir.resolve("async-" + i);
+                byte[] body = ("body " + i).getBytes(StandardCharsets.UTF_8);
+                fs.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        engine().write(t, ByteBuffer.wrap(body), WriteOptions.defaults());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, pool));
+            }
+            java.util.concurrent.CompletableFuture.allOf(fs.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(Files.readString(dir.resolve("async-" + i))).isEqualTo("body " + i);
+        }
+        assertThat(TestSupport.temps(dir)).isEmpty();
     }
 }

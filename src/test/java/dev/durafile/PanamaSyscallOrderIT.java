@@ -19,8 +19,15 @@ class PanamaSyscallOrderIT {
     @Test
     void protocolOrderHoldsUnderStrace() throws Exception {
         assumeTrue(Runtime.version().feature() >= 22, "panama needs JDK 22+");
-        SyscallTrace t = SyscallOrderTest.trace(dir, "panama", Backends.NATIVE_ACCESS_FLAG);
+        SyscallTrace t = SyscallOrderTest.trace(dir, "panama", "levels", Backends.NATIVE_ACCESS_FLAG);
         SyscallOrderTest.assertProtocol(t, dir.resolve("out"));
+    }
+
+    @Test
+    void featuresUseTheRightSyscalls() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "panama needs JDK 22+");
+        SyscallTrace t = SyscallOrderTest.trace(dir, "panama", "features", Backends.NATIVE_ACCESS_FLAG);
+        SyscallOrderTest.assertFeatures(t, dir.resolve("out"));
     }
 
     @Test

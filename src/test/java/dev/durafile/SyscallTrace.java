@@ -87,6 +87,10 @@ final class SyscallTrace {
                 c.paths.add(resolve(fds, args.get(0), args.get(1)));
                 c.paths.add(resolve(fds, args.get(2), args.get(3)));
                 break;
+            case "linkat":
+                c.paths.add(resolve(fds, args.get(0), args.get(1)));
+                c.paths.add(resolve(fds, args.get(2), args.get(3)));
+                break;
             case "fsync":
             case "fdatasync":
                 c.paths.add(fds.get(Long.parseLong(args.get(0))));
@@ -130,6 +134,18 @@ final class SyscallTrace {
             }
         }
         out.add(cur.toString().trim());
+        return out;
+    }
+
+    /** @return the calls named {@code name} whose text contains every one of {@code parts} */
+    List<Call> find(String name, String... parts) {
+        List<Call> out = new ArrayList<>();
+        for (Call c : calls) {
+            String text = c.toString();
+            if (c.name.equals(name) && java.util.Arrays.stream(parts).allMatch(text::contains)) {
+                out.add(c);
+            }
+        }
         return out;
     }
 

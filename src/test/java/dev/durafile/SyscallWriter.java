@@ -10,7 +10,9 @@ import java.nio.file.Path;
 /**
  * Child-process writer for {@link SyscallOrderTest}: with backend {@code args[0]}, writes
  * {@code <args[1]>/<level>/data.json} once per durability level (each level in its own directory,
- * so one level's directory fsync cannot be mistaken for another's).
+ * so one level's directory fsync cannot be mistaken for another's). With {@code args[2] = features} it
+ * also runs createNew, exchange, an ANONYMOUS write and a burst of 16 threads x 8 DURABLE writes into
+ * {@code <args[1]>/group}.
  */
 public final class SyscallWriter {
     private SyscallWriter() {
@@ -25,5 +27,34 @@ public final class SyscallWriter {
             engine.write(dir.resolve("data.json"), ByteBuffer.wrap(data),
                     WriteOptions.builder().durability(level).build());
         }
+        if (args.length > 2 && args[2].equals("features")) {
+            features(engine, root);
+        }
+    }
+
+    private static void features(Engine engine, Path root) throws Exception {
+        byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
+        engine.createNew(root.resolve("created.json"), ByteBuffer.wrap(data), WriteOptions.defaults());
+        Files.write(root.resolve("left"), data);
+        Files.write(root.resolve("right"), data);
+        engine.exchange(root.resolve("left"), root.resolve("right"));
+        engine.write(root.resolve("anon.json"), ByteBuffer.wrap(data),
+                WriteOptions.builder().tempStrategy(TempStrategy.ANONYMOUS).build());
+        Path group = Files.createDirectory(root.resolve("group"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int id = t;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < 8; i++) {
+                    engine.write(group.resolve("f" + id + "-" + i), ByteBuffer.wrap(data), WriteOptions.defaults());
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
     }
 }

@@ -7,12 +7,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
 
 /**
@@ -39,24 +43,105 @@ public final class Engine {
         return p.getFileSystem() == FileSystems.getDefault() ? binding : nio;
     }
 
-    private PendingWrite begin(Path target, WriteOptions options, int newFileMode) throws IOException {
+    private PendingWrite begin(Path target, WriteOptions options, PendingWrite.Publish publish, int newFileMode)
+            throws IOException {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
-        return PendingWrite.begin(bindingFor(target), target, options, newFileMode);
+        return PendingWrite.begin(bindingFor(target), target, options, publish, newFileMode);
     }
 
-    /** Writes {@code data}'s remaining bytes to {@code target} atomically. */
-    public void write(Path target, ByteBuffer data, WriteOptions options) throws IOException {
+    private void write(Path target, ByteBuffer data, WriteOptions options, PendingWrite.Publish publish)
+            throws IOException {
         Objects.requireNonNull(data, "data");
-        try (PendingWrite w = begin(target, options, -1)) {
+        try (PendingWrite w = begin(target, options, publish, -1)) {
             w.write(data);
             w.commit();
         }
     }
 
+    /** Writes {@code data}'s remaining bytes to {@code target} atomically. */
+    public void write(Path target, ByteBuffer data, WriteOptions options) throws IOException {
+        write(target, data, options, PendingWrite.Publish.REPLACE);
+    }
+
+    /** Writes {@code data}'s remaining bytes to {@code target} only if it does not exist, atomically. */
+    public void createNew(Path target, ByteBuffer data, WriteOptions options) throws IOException {
+        write(target, data, options, PendingWrite.Publish.CREATE_NEW);
+    }
+
     /** Opens a stream whose commit publishes to {@code target}. */
     public AtomicOutputStream newOutputStream(Path target, WriteOptions options) throws IOException {
-        return new PendingOutputStream(begin(target, options, -1));
+        return new PendingOutputStream(begin(target, options, PendingWrite.Publish.REPLACE, -1));
+    }
+
+    /**
+     * Swaps the directory entries {@code a} and {@code b} atomically (files or directories, symlinks not
+     * followed), then makes both directories durable.
+     */
+    public void exchange(Path a, Path b) throws IOException {
+        Path pa = entry(a, "a");
+        Path pb = entry(b, "b");
+        if (pa.getFileSystem() != pb.getFileSystem()) {
+            throw new AtomicMoveNotSupportedException(a.toString(), b.toString(), "exchange failed: different file systems");
+        }
+        FileBinding fb = bindingFor(pa);
+        try (FileBinding.Directory da = fb.openDirectory(pa.getParent())) {
+            if (pa.getParent().equals(pb.getParent())) {
+                da.rename(pa.getFileName().toString(), da, pb.getFileName().toString(), FileBinding.RenameMode.EXCHANGE);
+                GroupCommit.sync(da);
+                return;
+            }
+            try (FileBinding.Directory db = fb.openDirectory(pb.getParent())) {
+                da.rename(pa.getFileName().toString(), db, pb.getFileName().toString(), FileBinding.RenameMode.EXCHANGE);
+                GroupCommit.sync(da);
+                GroupCommit.sync(db);
+            }
+        }
+    }
+
+    private static Path entry(Path p, String name) throws IOException {
+        Objects.requireNonNull(p, name);
+        Path abs = p.toAbsolutePath();
+        if (p.toString().isEmpty() || abs.getFileName() == null) {
+            throw new FileSystemException(p.toString(), null, "exchange failed: not a file path");
+        }
+        return abs;
+    }
+
+    /**
+     * Creates {@code dir} and any missing parents; after creating each directory, fsyncs its parent, so
+     * the whole chain survives a power cut once this returns.
+     */
+    public Path createDirectories(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        Path abs = dir.toAbsolutePath();
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        FileBinding fb = bindingFor(abs);
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw NioBinding.withOperation(e, "create directory");
+                }
+            } catch (FileSystemException e) {
+                throw NioBinding.withOperation(e, "create directory");
+            }
+            try (FileBinding.Directory parent = fb.openDirectory(p.getParent())) {
+                GroupCommit.sync(parent);
+            }
+        }
+        return dir;
+    }
+
+    /** Tests what the file system holding {@code dir} supports, by trying each feature in {@code dir}. */
+    public dev.durafile.FileSystemCapabilities probe(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        Path abs = dir.toAbsolutePath();
+        return CapabilityProbe.probe(bindingFor(abs), abs);
     }
 
     /**
@@ -85,7 +170,8 @@ public final class Engine {
                 throw NioBinding.withOperation(e, "open source");
             }
         }
-        try (FileChannel in = openSource(source); PendingWrite w = begin(target, options, sourceMode)) {
+        try (FileChannel in = openSource(source);
+                PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, sourceMode)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
             while (read(in, buf, source) >= 0) {
                 buf.flip();

@@ -26,6 +26,7 @@ final class Errno {
     static final int EINVAL = 22;
     static final int ENOSPC = 28;
     static final int EROFS = 30;
+    static final int EMLINK = 31;
     static final int ENAMETOOLONG = 36;
     static final int ENOSYS = 38;
     static final int ELOOP = 40;
@@ -50,6 +51,7 @@ final class Errno {
             case EINVAL: return "EINVAL";
             case ENOSPC: return "ENOSPC";
             case EROFS: return "EROFS";
+            case EMLINK: return "EMLINK";
             case ENAMETOOLONG: return "ENAMETOOLONG";
             case ENOSYS: return "ENOSYS";
             case ELOOP: return "ELOOP";

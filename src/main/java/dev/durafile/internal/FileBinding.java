@@ -25,10 +25,50 @@ public interface FileBinding {
      */
     Directory openDirectory(Path dir) throws IOException;
 
+    /** How a rename treats an existing destination (the flags of Linux renameat2). */
+    enum RenameMode {
+        /** Atomically replace the destination if it exists (flags 0). */
+        REPLACE(0),
+        /** Fail with {@link java.nio.file.FileAlreadyExistsException} if the destination exists (RENAME_NOREPLACE). */
+        NOREPLACE(1),
+        /** Atomically swap source and destination, which must both exist (RENAME_EXCHANGE). */
+        EXCHANGE(2);
+
+        final int flags;
+
+        RenameMode(int flags) {
+            this.flags = flags;
+        }
+    }
+
     /** An open directory. Not thread-safe. */
     interface Directory extends Closeable {
         /** @return the directory's path */
         Path path();
+
+        /**
+         * Creates an unnamed file in this directory ({@code O_TMPFILE}): it has no name, so a crash
+         * leaves nothing behind, until {@link #linkAnonymous} names it.
+         *
+         * @param mode the permission bits to create it with (the umask applies)
+         * @return the open file, or null if the binding or file system does not support unnamed files
+         */
+        OpenFile createAnonymous(int mode) throws IOException;
+
+        /**
+         * Gives a file from {@link #createAnonymous} the name {@code name} in this directory.
+         *
+         * @throws java.nio.file.FileAlreadyExistsException if the name is taken
+         */
+        void linkAnonymous(OpenFile file, String name) throws IOException;
+
+        /**
+         * Adds the hard link {@code to} for the entry {@code from} of this directory.
+         *
+         * @throws java.nio.file.FileAlreadyExistsException if {@code to} exists
+         * @throws java.nio.file.AtomicMoveNotSupportedException if the file system has no hard links
+         */
+        void link(String from, String to) throws IOException;
 
         /**
          * Creates a new file exclusively ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), open for writing.
@@ -40,8 +80,14 @@ public interface FileBinding {
          */
         OpenFile createExclusive(String name, int mode) throws IOException;
 
-        /** Renames {@code from} to {@code to} in this directory, atomically replacing {@code to}. */
-        void rename(String from, String to) throws IOException;
+        /**
+         * Renames the entry {@code from} of this directory to {@code to} in {@code target} (this
+         * directory or another one on the same file system), atomically, as {@code mode} says.
+         *
+         * @throws java.nio.file.AtomicMoveNotSupportedException if the kernel, file system or binding
+         *     refuses {@code mode} (only {@link RenameMode#REPLACE} is always supported)
+         */
+        void rename(String from, Directory target, String to, RenameMode mode) throws IOException;
 
         /** Makes this directory's entries durable (fsync of the directory). */
         void sync() throws IOException;

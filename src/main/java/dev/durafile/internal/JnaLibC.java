@@ -43,6 +43,9 @@ final class JnaLibC implements LibC {
         static native int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath)
                 throws LastErrorException;
 
+        static native int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags)
+                throws LastErrorException;
+
         static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
 
         static native int fchmod(int fd, int mode) throws LastErrorException;
@@ -115,6 +118,15 @@ final class JnaLibC implements LibC {
     public int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
         try {
             return C.renameat(olddirfd, oldpath, newdirfd, newpath);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
+    @Override
+    public int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
+        try {
+            return C.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
         } catch (LastErrorException e) {
             return -e.getErrorCode();
         }

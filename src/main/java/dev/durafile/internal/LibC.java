@@ -25,6 +25,8 @@ interface LibC {
 
     int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath);
 
+    int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+
     int unlinkat(int dirfd, byte[] path, int flags);
 
     int fchmod(int fd, int mode);

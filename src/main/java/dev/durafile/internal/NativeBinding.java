@@ -3,6 +3,7 @@ package dev.durafile.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,12 @@ final class NativeBinding implements FileBinding {
     static final int O_NOFOLLOW = 0400000;
     static final int O_DIRECTORY = 0200000;
     static final int O_CLOEXEC = 02000000;
+    /** O_TMPFILE includes O_DIRECTORY, so a kernel without it fails with EISDIR instead of creating a file. */
+    static final int O_TMPFILE = 020000000 | O_DIRECTORY;
+    static final int AT_SYMLINK_FOLLOW = 0x400;
+
+    /** The name shown in messages for a file created with O_TMPFILE, which has none. */
+    private static final String UNNAMED = "<unnamed O_TMPFILE>";
 
     /** The largest chunk of heap data staged through a direct buffer per write call. */
     private static final int STAGING_BYTES = 256 * 1024;
@@ -100,17 +107,62 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
-        public void rename(String from, String to) throws IOException {
-            byte[] src = cString(from);
-            byte[] dst = cString(to);
-            int r = renameat2Missing ? libc.renameat(fd, src, fd, dst) : libc.renameat2(fd, src, fd, dst, 0);
-            if (r == -Errno.ENOSYS || (r == -Errno.EINVAL && !renameat2Missing)) {
-                LOG.debug("renameat2 refused ({}); falling back to renameat", Errno.symbol(-r));
-                renameat2Missing = true;
-                r = libc.renameat(fd, src, fd, dst);
+        public OpenFile createAnonymous(int mode) throws IOException {
+            int f = libc.openat(fd, cString("."), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+            if (f == -Errno.EOPNOTSUPP || f == -Errno.EISDIR || f == -Errno.EINVAL) {
+                return null;
+            }
+            if (f < 0) {
+                throw failure(f, "create unnamed temp file (O_TMPFILE)", path, null);
+            }
+            return new NativeFile(path.resolve(UNNAMED), f);
+        }
+
+        @Override
+        public void linkAnonymous(OpenFile file, String name) throws IOException {
+            NativeFile nf = (NativeFile) file;
+            int r = libc.linkat(AT_FDCWD, cString("/proc/self/fd/" + nf.fd), fd, cString(name), AT_SYMLINK_FOLLOW);
+            if (r < 0) {
+                throw failure(r, "linkat (name the unnamed temp file)", path.resolve(name), null);
+            }
+        }
+
+        @Override
+        public void link(String from, String to) throws IOException {
+            int r = libc.linkat(fd, cString(from), fd, cString(to), 0);
+            if (r == -Errno.EPERM || r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS || r == -Errno.EMLINK) {
+                throw new AtomicMoveNotSupportedException(path.resolve(from).toString(), path.resolve(to).toString(),
+                        "hard link refused by the file system: " + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
             }
             if (r < 0) {
-                throw failure(r, "rename", path.resolve(from), path.resolve(to));
+                throw failure(r, "link", path.resolve(from), path.resolve(to));
+            }
+        }
+
+        @Override
+        public void rename(String from, Directory target, String to, RenameMode mode) throws IOException {
+            NativeDirectory t = (NativeDirectory) target;
+            byte[] src = cString(from);
+            byte[] dst = cString(to);
+            int r;
+            if (mode == RenameMode.REPLACE) {
+                r = renameat2Missing ? libc.renameat(fd, src, t.fd, dst) : libc.renameat2(fd, src, t.fd, dst, 0);
+                if (r == -Errno.ENOSYS || (r == -Errno.EINVAL && !renameat2Missing)) {
+                    LOG.debug("renameat2 refused ({}); falling back to renameat", Errno.symbol(-r));
+                    renameat2Missing = true;
+                    r = libc.renameat(fd, src, t.fd, dst);
+                }
+            } else {
+                r = libc.renameat2(fd, src, t.fd, dst, mode.flags);
+                if (r == -Errno.ENOSYS || r == -Errno.EINVAL) {
+                    throw new AtomicMoveNotSupportedException(path.resolve(from).toString(),
+                            t.path.resolve(to).toString(), "renameat2(" + mode + ") refused by the kernel or file system: "
+                            + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
+                }
+            }
+            if (r < 0) {
+                throw failure(r, "rename" + (mode == RenameMode.REPLACE ? "" : " (" + mode + ")"),
+                        path.resolve(from), t.path.resolve(to));
             }
         }
 

@@ -37,6 +37,8 @@ final class NioBinding implements FileBinding {
     private static volatile boolean directorySyncSkipLogged;
     /** The JDK reports EPERM (e.g. an immutable directory) as a plain FileSystemException with this reason. */
     private static final String EPERM_TEXT = "Operation not permitted";
+    /** The JDK's reasons when a file system refuses hard links (EPERM, EOPNOTSUPP). */
+    private static final Set<String> NO_LINKS_TEXTS = Set.of(EPERM_TEXT, "Operation not supported");
 
     @Override
     public String name() {
@@ -130,9 +132,43 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        public void rename(String from, String to) throws IOException {
+        public OpenFile createAnonymous(int mode) {
+            return null;
+        }
+
+        @Override
+        public void linkAnonymous(OpenFile file, String name) {
+            throw new UnsupportedOperationException("java.nio creates no unnamed files to link");
+        }
+
+        @Override
+        public void link(String from, String to) throws IOException {
             try {
-                Files.move(path.resolve(from), path.resolve(to), StandardCopyOption.ATOMIC_MOVE);
+                Files.createLink(path.resolve(to), path.resolve(from));
+            } catch (UnsupportedOperationException e) {
+                throw new AtomicMoveNotSupportedException(path.resolve(from).toString(), path.resolve(to).toString(),
+                        "hard links are not supported by this file system: " + e.getMessage());
+            } catch (FileSystemException e) {
+                if (e instanceof FileAlreadyExistsException || !NO_LINKS_TEXTS.contains(String.valueOf(e.getReason()))) {
+                    throw withOperation(e, "link");
+                }
+                AtomicMoveNotSupportedException r = new AtomicMoveNotSupportedException(e.getFile(), e.getOtherFile(),
+                        "hard link refused by the file system: " + e.getReason());
+                r.initCause(e);
+                throw r;
+            }
+        }
+
+        @Override
+        public void rename(String from, Directory target, String to, RenameMode mode) throws IOException {
+            Path src = path.resolve(from);
+            Path dst = target.path().resolve(to);
+            if (mode != RenameMode.REPLACE) {
+                throw new AtomicMoveNotSupportedException(src.toString(), dst.toString(),
+                        "java.nio has no atomic rename " + mode + " (renameat2 needs the panama or jna backend)");
+            }
+            try {
+                Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileSystemException e) {
                 throw withOperation(e, "rename");
             }

@@ -24,13 +24,16 @@ final class Target {
     final String name;
     /** True if a regular file is at {@link #path} (a symlink being replaced does not count). */
     final boolean exists;
+    /** True if anything is at {@link #path}, a symlink included. */
+    final boolean present;
     /** The existing file's permission bits (07777), or -1 if none or unknown. */
     final int mode;
     /** The existing file's owner and group, or -1 if none or unknown. */
     final int uid;
     final int gid;
 
-    private Target(Path path, boolean exists, int mode, int uid, int gid) {
+    private Target(Path path, boolean present, boolean exists, int mode, int uid, int gid) {
+        this.present = present;
         this.path = path;
         this.dir = path.getParent();
         this.name = path.getFileName().toString();
@@ -76,22 +79,22 @@ final class Target {
                         LinkOption.NOFOLLOW_LINKS);
                 check(requested, (Boolean) a.get("isDirectory"), (Boolean) a.get("isOther"));
                 if ((Boolean) a.get("isSymbolicLink")) {
-                    return new Target(p, false, -1, -1, -1);
+                    return new Target(p, true, false, -1, -1, -1);
                 }
-                return new Target(p, true, (Integer) a.get("mode") & 07777, (Integer) a.get("uid"),
+                return new Target(p, true, true, (Integer) a.get("mode") & 07777, (Integer) a.get("uid"),
                         (Integer) a.get("gid"));
             }
             if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 check(requested, a.isDirectory(), a.isOther());
-                return a.isSymbolicLink() ? new Target(p, false, -1, -1, -1)
-                        : new Target(p, true, Modes.toMode(a.permissions()), -1, -1);
+                return a.isSymbolicLink() ? new Target(p, true, false, -1, -1, -1)
+                        : new Target(p, true, true, Modes.toMode(a.permissions()), -1, -1);
             }
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             check(requested, a.isDirectory(), a.isOther());
-            return new Target(p, a.isRegularFile(), -1, -1, -1);
+            return new Target(p, true, a.isRegularFile(), -1, -1, -1);
         } catch (NoSuchFileException e) {
-            return new Target(p, false, -1, -1, -1);
+            return new Target(p, false, false, -1, -1, -1);
         } catch (FileSystemException e) {
             throw NioBinding.withOperation(e, "stat target");
         }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@code META-INF/versions/22} of the multi-release jar and is loaded by name from {@link Backends}).
  *
  * <p>Binds {@code openat}, {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
- * {@code renameat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}, {@code geteuid},
+ * {@code renameat}, {@code linkat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}, {@code geteuid},
  * {@code getegid} and {@code strerror} from the C library ({@link Linker#defaultLookup()}); each gets one
  * downcall handle, created when the class is initialized. {@code renameat2} is optional: if the C
  * library lacks it (glibc before 2.28), {@link #renameat2} answers {@code -ENOSYS} and the caller falls
@@ -63,6 +63,8 @@ final class PanamaLibC implements LibC {
                     CAPTURE_ERRNO))
             .orElse(null);
     private static final MethodHandle RENAMEAT = bind("renameat", FunctionDescriptor.of(INT, INT, PTR, INT, PTR),
+            CAPTURE_ERRNO);
+    private static final MethodHandle LINKAT = bind("linkat", FunctionDescriptor.of(INT, INT, PTR, INT, PTR, INT),
             CAPTURE_ERRNO);
     private static final MethodHandle UNLINKAT = bind("unlinkat", FunctionDescriptor.of(INT, INT, PTR, INT),
             CAPTURE_ERRNO);
@@ -162,6 +164,12 @@ final class PanamaLibC implements LibC {
     public int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
         return (int) withErrno((s, a) ->
                 (int) RENAMEAT.invokeExact(s, olddirfd, cPath(a, oldpath), newdirfd, cPath(a, newpath)));
+    }
+
+    @Override
+    public int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
+        return (int) withErrno((s, a) ->
+                (int) LINKAT.invokeExact(s, olddirfd, cPath(a, oldpath), newdirfd, cPath(a, newpath), flags));
     }
 
     @Override
