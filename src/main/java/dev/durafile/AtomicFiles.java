@@ -9,8 +9,12 @@ import java.nio.CharBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * Atomic, durable file replacement: every write goes to a temp file {@code <name>.tmp.<uuid>} in the
@@ -174,5 +178,183 @@ public final class AtomicFiles {
      */
     public static void copy(Path source, Path target, WriteOptions options) throws IOException {
         engine().copy(source, target, options);
+    }
+
+    /**
+     * Creates {@code target} with {@code data} only if nothing exists at that path, atomically and
+     * durably: the check and the publication are one step (renameat2 RENAME_NOREPLACE; where the file
+     * system refuses that flag, a hard link from the temp file then its unlink; never a separate
+     * existence check). Of concurrent callers for one path exactly one succeeds.
+     *
+     * @param target the file to create; its directory must exist
+     * @param data the complete content
+     * @throws java.nio.file.FileAlreadyExistsException if anything (a symlink included, with
+     *     {@link SymlinkPolicy#REPLACE}) exists at {@code target}; it is untouched and no temp is left
+     * @throws java.nio.file.AtomicMoveNotSupportedException if the file system has neither
+     *     RENAME_NOREPLACE nor hard links, so no atomic create is possible; nothing is created
+     * @throws IOException on other failures; see the class documentation
+     */
+    public static void createNew(Path target, byte[] data) throws IOException {
+        createNew(target, data, WriteOptions.defaults());
+    }
+
+    /**
+     * {@link #createNew(Path, byte[])} with options ({@link WriteOptions#keepBackup()} does not apply).
+     *
+     * @param target the file to create; its directory must exist
+     * @param data the complete content
+     * @param options durability, permissions, temp strategy and symlink policy
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists; it is untouched
+     * @throws java.nio.file.AtomicMoveNotSupportedException if no atomic create is possible here
+     * @throws IOException on other failures; see the class documentation
+     */
+    public static void createNew(Path target, byte[] data, WriteOptions options) throws IOException {
+        Objects.requireNonNull(data, "data");
+        engine().createNew(target, ByteBuffer.wrap(data), options);
+    }
+
+    /**
+     * Swaps two files or directories atomically (renameat2 RENAME_EXCHANGE; symlinks are swapped, not
+     * followed), then fsyncs both parent directories. Readers see either both old names or both
+     * swapped, never one missing; after a power cut the swap has happened once this returns.
+     *
+     * <p>Replacing a whole directory of files at once: build the new version in a sibling directory
+     * ({@link #createDirectories}, then writes at {@link Durability#ATOMIC} or better), call
+     * {@code exchange(live, staged)}, then delete {@code staged}, which now holds the old version. A
+     * crash leaves either the complete old or the complete new directory at {@code live}.
+     *
+     * @param a one entry; must exist
+     * @param b the other entry, on the same file system; must exist
+     * @throws java.nio.file.NoSuchFileException if either is missing
+     * @throws java.nio.file.AtomicMoveNotSupportedException if the backend (java.nio), kernel or file
+     *     system cannot exchange, naming why; nothing changed
+     * @throws IOException on other failures; if only the final directory fsync fails, the swap is
+     *     visible but may not survive a power cut
+     */
+    public static void exchange(Path a, Path b) throws IOException {
+        engine().exchange(a, b);
+    }
+
+    /**
+     * Creates a directory and any missing parents, like {@link java.nio.file.Files#createDirectories},
+     * but makes every directory it creates durable by fsyncing its parent, so that a new job directory
+     * and the first file written into it both survive a power cut. Existing directories are fine.
+     *
+     * @param dir the directory
+     * @return {@code dir}
+     * @throws java.nio.file.FileAlreadyExistsException if a path component exists but is not a directory
+     * @throws IOException if a directory cannot be created or synced
+     */
+    public static Path createDirectories(Path dir) throws IOException {
+        return engine().createDirectories(dir);
+    }
+
+    /**
+     * Tests, by trying each in {@code dir}, which features the file system holding it supports
+     * (RENAME_NOREPLACE, RENAME_EXCHANGE, O_TMPFILE, hard links, directory fsync), and remembers the
+     * answers so writes there take the fastest correct path at once. Creates and removes a few files
+     * named {@code .durafile-probe.tmp.<uuid>}.
+     *
+     * @param dir an existing, writable directory
+     * @return the report
+     * @throws IOException if the probe files cannot be created or removed
+     */
+    public static FileSystemCapabilities probe(Path dir) throws IOException {
+        return engine().probe(dir);
+    }
+
+    /**
+     * Runs {@link #write(Path, byte[], WriteOptions)} on {@code executor}. With many such writes into one
+     * directory, group commit lets them share directory fsyncs.
+     *
+     * @param target the file to replace or create
+     * @param data the complete new content (not copied: do not change it until the future completes)
+     * @param options durability, permissions and symlink policy
+     * @param executor where the write runs
+     * @return a future completed when the write has returned, or exceptionally with its IOException
+     */
+    public static CompletableFuture<Void> writeAsync(Path target, byte[] data, WriteOptions options,
+            Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return CompletableFuture.runAsync(() -> {
+            try {
+                write(target, data, options);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, executor);
+    }
+
+    /**
+     * Reads the whole content of {@code target}. Only the target itself is read, never a temp file
+     * {@code <name>.tmp.<uuid>} beside it, so the result is always a complete version that a write
+     * published (or the file as someone else wrote it): a crash during a write leaves the target old or
+     * new, and a leftover temp file does not change what this returns. Nothing is modified.
+     *
+     * @param target the file to read (symlinks followed)
+     * @return its bytes
+     * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
+     * @throws IOException if it cannot be read (a directory, no permission ...)
+     */
+    public static byte[] readAllBytes(Path target) throws IOException {
+        return readAllBytes(target, false);
+    }
+
+    /**
+     * Reads the whole content of {@code target} as {@link #readAllBytes(Path)} does, and first, if
+     * {@code removeStaleTemps} is true, deletes the temp files that crashed writes to it left behind:
+     * regular files named exactly {@code <target-name>.tmp.<uuid>} in its directory (and, if the target is
+     * a symbolic link, beside its final file) older than {@link TempFileJanitor#DEFAULT_MIN_AGE}. Younger
+     * temp files and all other files are left alone. A temp file that cannot be deleted is logged at WARN
+     * and does not fail the read; deletions are not made durable (a crash may leave a temp file that a
+     * later sweep deletes).
+     *
+     * @param target the file to read (symlinks followed)
+     * @param removeStaleTemps whether to delete the target's stale temp files first
+     * @return its bytes
+     * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
+     * @throws IOException if it cannot be read (a directory, no permission ...)
+     */
+    public static byte[] readAllBytes(Path target, boolean removeStaleTemps) throws IOException {
+        return Files.readAllBytes(prepareRead(target, removeStaleTemps));
+    }
+
+    /**
+     * Reads the whole content of {@code target} as UTF-8 text, as {@link #readAllBytes(Path)} does.
+     *
+     * @param target the file to read (symlinks followed)
+     * @return its text
+     * @throws java.nio.charset.MalformedInputException if the content is not valid UTF-8
+     * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
+     * @throws IOException if it cannot be read (a directory, no permission ...)
+     */
+    public static String readString(Path target) throws IOException {
+        return readString(target, false);
+    }
+
+    /**
+     * Reads the whole content of {@code target} as UTF-8 text, first deleting its stale temp files if
+     * {@code removeStaleTemps} is true, as {@link #readAllBytes(Path, boolean)} does.
+     *
+     * @param target the file to read (symlinks followed)
+     * @param removeStaleTemps whether to delete the target's stale temp files first
+     * @return its text
+     * @throws java.nio.charset.MalformedInputException if the content is not valid UTF-8
+     * @throws java.nio.file.NoSuchFileException if {@code target} does not exist
+     * @throws IOException if it cannot be read (a directory, no permission ...)
+     */
+    public static String readString(Path target, boolean removeStaleTemps) throws IOException {
+        return Files.readString(prepareRead(target, removeStaleTemps), StandardCharsets.UTF_8);
+    }
+
+    private static Path prepareRead(Path target, boolean removeStaleTemps) {
+        Objects.requireNonNull(target, "target");
+        if (target.toString().isEmpty()) {
+            throw new IllegalArgumentException("target path is empty");
+        }
+        if (removeStaleTemps) {
+            TempFileJanitor.sweepSiblings(target, TempFileJanitor.DEFAULT_MIN_AGE);
+        }
+        return target;
     }
 }
