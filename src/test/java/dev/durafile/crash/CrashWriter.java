@@ -1,0 +1,93 @@
+package dev.durafile.crash;
+
+import dev.durafile.Durability;
+import dev.durafile.WriteOptions;
+import dev.durafile.internal.Backends;
+import dev.durafile.internal.Engine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * The child process of the crash tests. {@code loop WRITER TARGET FIRST_VERSION} rewrites TARGET with
+ * versions FIRST_VERSION, FIRST_VERSION+1, ... forever, printing {@code ACK v} after each write returned.
+ * {@code once WRITER TARGET VERSION} prints {@code READY}, waits for a line on standard input, writes
+ * VERSION once and prints {@code ACK VERSION}.
+ *
+ * <p>WRITER is {@code durafile:<backend>:<level>} or one of the deliberately broken writers of the
+ * negative controls: {@code no-temp-fsync} (renames an unsynced temp, then syncs the directory) and
+ * {@code in-place} (truncates the target and writes into it, then fsyncs).
+ */
+public final class CrashWriter {
+    private CrashWriter() {
+    }
+
+    interface Writer {
+        void write(Path target, byte[] data) throws IOException;
+    }
+
+    static Writer writer(String spec) {
+        if (spec.startsWith("durafile:")) {
+            String[] p = spec.split(":");
+            Engine engine = new Engine(Backends.load(p[1]));
+            WriteOptions options = WriteOptions.builder().durability(Durability.valueOf(p[2])).build();
+            return (target, data) -> engine.write(target, ByteBuffer.wrap(data), options);
+        }
+        switch (spec) {
+            case "no-temp-fsync":
+                return CrashWriter::noTempFsync;
+            case "in-place":
+                return CrashWriter::inPlace;
+            default:
+                throw new IllegalArgumentException("unknown writer " + spec);
+        }
+    }
+
+    private static void noTempFsync(Path target, byte[] data) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp." + UUID.randomUUID());
+        Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private static void inPlace(Path target, byte[] data) throws IOException {
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(data);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Writer writer = writer(args[1]);
+        Path target = Path.of(args[2]);
+        long version = Long.parseLong(args[3]);
+        if (args[0].equals("loop")) {
+            for (long v = version;; v++) {
+                writer.write(target, Versions.content(v));
+                System.out.println("ACK " + v);
+                System.out.flush();
+            }
+        }
+        byte[] data = Versions.content(version);
+        System.out.println("READY");
+        System.out.flush();
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+        writer.write(target, data);
+        System.out.println("ACK " + version);
+        System.out.flush();
+    }
+}
