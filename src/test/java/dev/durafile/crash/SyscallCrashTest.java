@@ -2,7 +2,6 @@ package dev.durafile.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.durafile.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,9 +54,5 @@ class SyscallCrashTest {
     @Test
     void negativeControlInPlaceWriterIsCaught() throws Exception {
         assertThat(crashEverywhere(dir, "in-place", List.of())).isNotEmpty();
-    }
-
-    static boolean root() {
-        return TestSupport.isRoot();
     }
 }

@@ -1,0 +1,45 @@
+package dev.durafile.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.durafile.internal.Backends;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash layers 1 to 3 and 5 for the panama backend, whose children run from the packaged multi-release
+ * jar with native access (JDK 22+).
+ */
+class PanamaCrashIT {
+    private static final List<String> FLAGS = List.of(Backends.NATIVE_ACCESS_FLAG);
+    private static final String WRITER = "durafile:panama:DURABLE";
+
+    @TempDir
+    Path work;
+
+    @BeforeEach
+    void needsJdk22() {
+        assumeTrue(Runtime.version().feature() >= 22, "panama needs JDK 22+");
+    }
+
+    @Test
+    void killedWritersNeverCorrupt() throws Exception {
+        Path dir = java.nio.file.Files.createDirectory(work.resolve("kill"));
+        assertThat(KillLoopCrashTest.killLoop(dir, WRITER, KillLoopCrashTest.kills(), false, FLAGS)).isEmpty();
+        KillLoopCrashTest.assertJanitorRemovesEveryLeftover(dir);
+    }
+
+    @Test
+    void everySyscallCrashLeavesOldOrNew() throws Exception {
+        assertThat(SyscallCrashTest.crashEverywhere(work, WRITER, FLAGS)).isEmpty();
+    }
+
+    @Test
+    void powerCutAtEveryPointLeavesOldOrNew() throws Exception {
+        assertThat(PowerLossCrashTest.cutEverywhere(work, WRITER, true, FLAGS)).isEmpty();
+    }
+}
