@@ -61,6 +61,21 @@ final class JnaLibC implements LibC {
         static native String strerror(int errnum);
     }
 
+    /** One direct-mapped call; JNA reports its errno by throwing {@link LastErrorException}. */
+    @FunctionalInterface
+    private interface Call {
+        long run() throws LastErrorException;
+    }
+
+    /** @return the call's result, or {@code -errno} if it failed */
+    private static long call(Call c) {
+        try {
+            return c.run();
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
+        }
+    }
+
     @Override
     public String name() {
         return "jna";
@@ -68,47 +83,29 @@ final class JnaLibC implements LibC {
 
     @Override
     public int openat(int dirfd, byte[] path, int flags, int mode) {
-        try {
-            return C.openat(dirfd, path, flags, mode);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.openat(dirfd, path, flags, mode));
     }
 
     @Override
     public long write(int fd, ByteBuffer buf) {
-        try {
-            Pointer p = Native.getDirectBufferPointer(buf).share(buf.position());
-            return C.write(fd, p, buf.remaining());
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        Pointer p = Native.getDirectBufferPointer(buf).share(buf.position());
+        return call(() -> C.write(fd, p, buf.remaining()));
     }
 
     @Override
     public int fsync(int fd) {
-        try {
-            return C.fsync(fd);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.fsync(fd));
     }
 
     @Override
     public int fdatasync(int fd) {
-        try {
-            return C.fdatasync(fd);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.fdatasync(fd));
     }
 
     @Override
     public int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
         try {
-            return C.renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
+            return (int) call(() -> C.renameat2(olddirfd, oldpath, newdirfd, newpath, flags));
         } catch (UnsatisfiedLinkError e) {
             return -Errno.ENOSYS;
         }
@@ -116,56 +113,32 @@ final class JnaLibC implements LibC {
 
     @Override
     public int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
-        try {
-            return C.renameat(olddirfd, oldpath, newdirfd, newpath);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.renameat(olddirfd, oldpath, newdirfd, newpath));
     }
 
     @Override
     public int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
-        try {
-            return C.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.linkat(olddirfd, oldpath, newdirfd, newpath, flags));
     }
 
     @Override
     public int unlinkat(int dirfd, byte[] path, int flags) {
-        try {
-            return C.unlinkat(dirfd, path, flags);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.unlinkat(dirfd, path, flags));
     }
 
     @Override
     public int fchmod(int fd, int mode) {
-        try {
-            return C.fchmod(fd, mode);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.fchmod(fd, mode));
     }
 
     @Override
     public int fchown(int fd, int uid, int gid) {
-        try {
-            return C.fchown(fd, uid, gid);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.fchown(fd, uid, gid));
     }
 
     @Override
     public int close(int fd) {
-        try {
-            return C.close(fd);
-        } catch (LastErrorException e) {
-            return -e.getErrorCode();
-        }
+        return (int) call(() -> C.close(fd));
     }
 
     @Override
