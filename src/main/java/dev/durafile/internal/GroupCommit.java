@@ -122,7 +122,13 @@ final class GroupCommit {
 
         void await(Group g) throws IOException {
             if (awaitTurn()) {
-                lead(g);
+                Throwable outcome = lead(g);
+                if (outcome instanceof RuntimeException) {
+                    throw (RuntimeException) outcome;
+                }
+                if (outcome instanceof Error) {
+                    throw (Error) outcome;
+                }
             }
             Throwable t;
             synchronized (this) {
@@ -133,7 +139,11 @@ final class GroupCommit {
             }
         }
 
-        private void lead(Group g) {
+        /**
+         * Syncs for the whole batch and completes it. @return the failure, if any; an unchecked one is
+         * rethrown unchanged to the leader, while the batch's other writers see it as an IOException
+         */
+        private Throwable lead(Group g) {
             List<Waiter> batch = g.takeBatch();
             Throwable outcome = null;
             try {
@@ -145,6 +155,7 @@ final class GroupCommit {
                 w.complete(outcome);
             }
             g.handOff();
+            return outcome;
         }
 
         /** Each writer gets its own exception (callers add suppressed ones); the shared one is its cause. */

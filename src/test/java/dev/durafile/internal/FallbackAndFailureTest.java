@@ -211,4 +211,12 @@ class FallbackAndFailureTest {
         assertThat(failures).isEqualTo(8);
         assertThat(libc.directoryFsyncs.get()).isLessThan(8);
     }
+
+    @Test
+    void anUncheckedFailureInTheSharedFsyncReachesItsLeaderUnchanged() {
+        IllegalStateException boom = new IllegalStateException("binding bug");
+        libc.directoryFsyncThrows = boom;
+        assertThatThrownBy(() -> engine.write(dir.resolve("f"), ByteBuffer.wrap(NEW), WriteOptions.defaults()))
+                .isSameAs(boom);
+    }
 }

@@ -21,6 +21,7 @@ final class FaultyLibC implements LibC {
     volatile int fdatasyncErrno;
     volatile int directoryFsyncErrno;
     volatile long directoryFsyncMillis;
+    volatile RuntimeException directoryFsyncThrows;
 
     final AtomicInteger renameWithFlags = new AtomicInteger();
     final AtomicInteger links = new AtomicInteger();
@@ -61,6 +62,9 @@ final class FaultyLibC implements LibC {
             return real.fsync(fd);
         }
         directoryFsyncs.incrementAndGet();
+        if (directoryFsyncThrows != null) {
+            throw directoryFsyncThrows;
+        }
         long start = clock.incrementAndGet();
         try {
             if (directoryFsyncMillis > 0) {
