@@ -1,0 +1,269 @@
+package dev.durafile.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durafile.ChildJvm;
+import dev.durafile.TestSupport;
+import dev.durafile.WriteOptions;
+import dev.durafile.json.CounterChild.Counter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonFilesTest {
+    private static final String OLD = "{\n  \"count\" : 41\n}";
+
+    @TempDir
+    Path dir;
+
+    record Point(String name, int x, List<Integer> tags) {
+    }
+
+    /** Serializes a megabyte, then fails: some bytes reach the temp file before the failure. */
+    @JsonPropertyOrder({"big", "broken"})
+    static final class Exploding {
+        public String getBig() {
+            return "x".repeat(1 << 20);
+        }
+
+        public String getBroken() {
+            throw new IllegalStateException("getter exploded");
+        }
+    }
+
+    @Test
+    void writesIndentedJsonAndReadsItBack() throws IOException {
+        Path file = dir.resolve("point.json");
+        JsonFiles.write(file, new Point("a", 1, List.of(2, 3)));
+        assertThat(Files.readString(file)).isEqualTo("{\n  \"name\" : \"a\",\n  \"x\" : 1,\n  \"tags\" : [ 2, 3 ]\n}");
+        assertThat(JsonFiles.read(file, Point.class)).isEqualTo(new Point("a", 1, List.of(2, 3)));
+        assertThat(TestSupport.names(dir)).containsExactly("point.json");
+    }
+
+    @Test
+    void writesWithGivenMapperAndOptionsReplacingOldContent() throws IOException {
+        Path file = dir.resolve("counter.json");
+        Files.writeString(file, OLD);
+        WriteOptions ownerOnly = WriteOptions.builder().permissions(PosixFilePermissions.fromString("rw-------")).build();
+        JsonFiles.write(file, new Counter(42), new ObjectMapper(), ownerOnly);
+        assertThat(Files.readString(file)).isEqualTo("{\"count\":42}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(JsonFiles.read(file, Counter.class, new ObjectMapper())).isEqualTo(new Counter(42));
+        assertThat(TestSupport.names(dir)).containsExactly("counter.json");
+    }
+
+    @Test
+    void failingSerializerPublishesNothingAndLeavesNoTemp() throws IOException {
+        Path existing = dir.resolve("existing.json");
+        Files.writeString(existing, OLD);
+        assertThatThrownBy(() -> JsonFiles.write(existing, new Exploding()))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(existing + ": cannot serialize " + Exploding.class.getName())
+                .hasCauseInstanceOf(JsonProcessingException.class)
+                .hasRootCauseMessage("getter exploded");
+        Path fresh = dir.resolve("fresh.json");
+        assertThatThrownBy(() -> JsonFiles.write(fresh, new Exploding())).hasMessageStartingWith(fresh.toString());
+        assertThat(Files.readString(existing)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("existing.json");
+    }
+
+    @Test
+    void nullValueIsRejectedBeforeAnythingIsWritten() {
+        assertThatThrownBy(() -> JsonFiles.write(dir.resolve("n.json"), null)).isInstanceOf(NullPointerException.class);
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void readingMissingFileThrowsNoSuchFile() {
+        Path file = dir.resolve("missing.json");
+        assertThatThrownBy(() -> JsonFiles.read(file, Counter.class))
+                .isInstanceOf(NoSuchFileException.class).hasMessage(file.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "",
+        "   \n",
+        "\u0000\u0000\u0000\u0000",
+        "{\n  \"count\" : 4",
+        "{\n  \"count\" : 41\n",
+        "{\"count\":41}{\"count\":42}",
+        "{\"count\":41} garbage",
+        "{\"count\":\"many\"}",
+        "[41]",
+        "\"41\" \"42\""
+    })
+    void corruptContentIsAnIOExceptionNamingTheFile(String content) throws IOException {
+        Path file = dir.resolve("counter.json");
+        Files.writeString(file, content);
+        assertThatThrownBy(() -> JsonFiles.read(file, Counter.class))
+                .isExactlyInstanceOf(IOException.class)
+                .hasMessageStartingWith(file + ": not a valid JSON " + Counter.class.getName() + ": ")
+                .hasCauseInstanceOf(JsonProcessingException.class);
+    }
+
+    @Test
+    void literalNullIsAnIOExceptionNamingTheFile() throws IOException {
+        Path file = dir.resolve("counter.json");
+        Files.writeString(file, " null\n");
+        assertThatThrownBy(() -> JsonFiles.read(file, Counter.class))
+                .isExactlyInstanceOf(IOException.class)
+                .hasMessage(file + ": holds JSON null, not a " + Counter.class.getName());
+    }
+
+    @Test
+    void updateCreatesFromInitialValueAndKeepsAnEmptyLockFile() throws IOException {
+        Path file = dir.resolve("counter.json");
+        assertThat(JsonFiles.update(file, Counter.class, () -> new Counter(10), Counter::next)).isEqualTo(new Counter(11));
+        assertThat(JsonFiles.update(file, Counter.class, Counter::next)).isEqualTo(new Counter(12));
+        assertThat(Files.readString(file)).isEqualTo("{\n  \"count\" : 12\n}");
+        assertThat(TestSupport.names(dir)).containsExactly("counter.json", "counter.json.lock");
+        assertThat(Files.size(dir.resolve("counter.json.lock"))).isZero();
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void updateWithoutInitialValueNeedsAnExistingFile() {
+        Path file = dir.resolve("counter.json");
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, Counter::next))
+                .isInstanceOf(NoSuchFileException.class).hasMessage(file.toString());
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void updateInMissingDirectoryThrowsNoSuchFile() {
+        Path file = dir.resolve("absent").resolve("counter.json");
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, () -> new Counter(0), Counter::next))
+                .isInstanceOf(NoSuchFileException.class);
+        assertThat(dir).isEmptyDirectory();
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void failingOperatorChangesNothingAndReleasesTheLocks() throws IOException {
+        Path file = dir.resolve("counter.json");
+        Files.writeString(file, OLD);
+        IllegalStateException failure = new IllegalStateException("operator failed");
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, c -> {
+            throw failure;
+        })).isSameAs(failure);
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, c -> null))
+                .isInstanceOf(NullPointerException.class).hasMessage("operator returned null for " + file);
+        assertThat(Files.readString(file)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("counter.json", "counter.json.lock");
+        assertThat(JsonFiles.update(file, Counter.class, Counter::next)).isEqualTo(new Counter(42));
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void corruptFileIsNeverOverwrittenByUpdate() throws IOException {
+        Path file = dir.resolve("counter.json");
+        Files.writeString(file, "{\"count\":4");
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, () -> new Counter(0), Counter::next))
+                .isExactlyInstanceOf(IOException.class).hasMessageStartingWith(file + ": not a valid JSON");
+        assertThat(Files.readString(file)).isEqualTo("{\"count\":4");
+    }
+
+    @Test
+    void eightThreadsIncrementExactly2000Times() throws Exception {
+        Path file = dir.resolve("counter.json");
+        List<Long> seen = runConcurrently(8, 250, () -> file);
+        assertThat(JsonFiles.read(file, Counter.class)).isEqualTo(new Counter(2000));
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 2000).boxed().toList());
+        assertThat(TestSupport.names(dir)).containsExactly("counter.json", "counter.json.lock");
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void pathsThroughDirectorySymlinksShareTheLocks() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        List<Path> viaEither = List.of(real.resolve("counter.json"), link.resolve("counter.json"),
+                dir.resolve("real/../link/./counter.json"));
+        int[] next = {0};
+        List<Long> seen = runConcurrently(6, 100, () -> {
+            synchronized (next) {
+                return viaEither.get(next[0]++ % viaEither.size());
+            }
+        });
+        assertThat(JsonFiles.read(real.resolve("counter.json"), Counter.class)).isEqualTo(new Counter(600));
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 600).boxed().toList());
+        assertThat(TestSupport.names(real)).containsExactly("counter.json", "counter.json.lock");
+    }
+
+    /** Runs {@code threads} threads, each making {@code times} increments of the file it is handed. */
+    private static List<Long> runConcurrently(int threads, int times, Callable<Path> fileForThread) throws Exception {
+        ConcurrentLinkedQueue<Long> seen = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Path file = fileForThread.call();
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < times; i++) {
+                        seen.add(JsonFiles.update(file, Counter.class, () -> new Counter(0), Counter::next).count());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.copyOf(seen);
+    }
+
+    @Test
+    void twoProcessesIncrementExactly1000Times() throws Exception {
+        Path file = dir.resolve("counter.json");
+        List<List<Long>> perChild = new ArrayList<>();
+        try (ChildJvm a = ChildJvm.start(dir.resolve("a.err"), CounterChild.class, file.toString(), "500");
+                ChildJvm b = ChildJvm.start(dir.resolve("b.err"), CounterChild.class, file.toString(), "500")) {
+            a.awaitLine("ready", 30_000);
+            b.awaitLine("ready", 30_000);
+            a.send("go");
+            b.send("go");
+            for (ChildJvm child : List.of(a, b)) {
+                String done = child.awaitLine("done", 60_000);
+                assertThat(child.awaitExit(10_000)).as(child.stderr()).isZero();
+                perChild.add(Arrays.stream(done.substring("done ".length()).split(" "))
+                        .map(Long::valueOf).collect(Collectors.toList()));
+            }
+        }
+        assertThat(JsonFiles.read(file, Counter.class)).isEqualTo(new Counter(1000));
+        List<Long> all = new ArrayList<>(perChild.get(0));
+        all.addAll(perChild.get(1));
+        assertThat(all).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 1000).boxed().toList());
+        // the updates interleaved, so the file lock (not luck of timing) kept them apart
+        assertThat(perChild.get(0).get(0)).isLessThan(perChild.get(1).get(499));
+        assertThat(perChild.get(1).get(0)).isLessThan(perChild.get(0).get(499));
+        assertThat(TestSupport.temps(dir)).isEmpty();
+    }
+}
