@@ -1,0 +1,200 @@
+package dev.durafile.cli;
+
+import dev.durafile.AtomicFiles;
+import dev.durafile.Durability;
+import dev.durafile.FileSystemCapabilities;
+import dev.durafile.WriteOptions;
+import dev.durafile.internal.Backends;
+import dev.durafile.internal.FileBinding;
+import dev.durafile.internal.TempNames;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code durafile doctor}: what durafile does on this JDK and in this directory (backend, file
+ * system, capabilities), how fast the disk syncs and renames, and whether that meets the budgets of
+ * story 0 (flush under 10 ms, rename under 1 ms, both at the 99th percentile).
+ */
+final class Doctor {
+    private static final int DATA_BYTES = 4096;
+    private static final int DEFAULT_SAMPLES = 300;
+    private static final int PROBE_FILE_MODE = 0600;
+    private static final String FILE_PREFIX = ".durafile-doctor";
+    private static final Duration FLUSH_BUDGET = Duration.ofMillis(10);
+    private static final Duration RENAME_BUDGET = Duration.ofMillis(1);
+
+    static final Option SAMPLES = Option.valued("--samples", "N",
+            "how many times each operation is timed (default " + DEFAULT_SAMPLES + ")");
+
+    static final Command COMMAND = new Command("doctor", "[DIR]",
+            "show the backend, the file system's capabilities and its sync and rename latency",
+            List.of("Reports the JDK, the backend durafile chose and why (and what would enable panama), "
+                            + "the file system holding DIR (default: the current directory) and which of "
+                            + "renameat2 RENAME_NOREPLACE and RENAME_EXCHANGE, O_TMPFILE, directory fsync and "
+                            + "hard links it supports, found by trying each.",
+                    "Then times, in DIR, the steps of an atomic write of " + DATA_BYTES + " bytes "
+                            + "(fdatasync of the temp file, rename over the target, directory fsync) and whole "
+                            + "writes at each durability level, and checks the budgets: flush (fdatasync) p99 "
+                            + "under 10 ms, rename p99 under 1 ms. Exit status 1 if a budget is missed.",
+                    "The files it writes are named .durafile-doctor.tmp.UUID and removed; if it is killed, "
+                            + "durafile sweep removes them."),
+            List.of(SAMPLES), 0, 1, false, Doctor::doctor);
+
+    private Doctor() {
+    }
+
+    private static int doctor(Invocation inv) throws IOException, UsageException {
+        Arguments args = inv.args();
+        Path dir = (args.operandCount() == 0 ? Path.of(".") : args.path(0)).toAbsolutePath().normalize();
+        int samples = args.value(SAMPLES, Values.intBetween(10, 1_000_000), DEFAULT_SAMPLES);
+        Errors.requireDirectory(dir);
+        PrintStream out = inv.out();
+        Backends.Choice choice = Backends.choose();
+        FileStore store = Files.getFileStore(dir);
+        out.println("durafile doctor: " + dir);
+        out.print(Text.table(List.of(
+                List.of("java", Runtime.version() + " (" + System.getProperty("java.vendor") + ") in "
+                        + System.getProperty("java.home")),
+                List.of("backend", choice.binding().name() + ": " + choice.reason()),
+                List.of("panama", panama(choice)),
+                List.of("file system", store.type() + " (" + store.name() + ")"))));
+
+        FileSystemCapabilities caps = AtomicFiles.probe(dir);
+        out.println("capabilities (probed by trying each in " + dir + "):");
+        out.print(Text.table(List.of(
+                capability("renameat2 RENAME_NOREPLACE", caps.renameNoReplace(),
+                        "write --create-new is one atomic rename", "write --create-new links, then unlinks"),
+                capability("renameat2 RENAME_EXCHANGE", caps.renameExchange(),
+                        "swap and --backup work", "swap and --backup fail"),
+                capability("O_TMPFILE", caps.tmpFile(),
+                        "unnamed temp files can be used", "named temp files only"),
+                capability("directory fsync", caps.directorySync(),
+                        "durable writes sync the directory after the rename",
+                        "a rename cannot be made durable here"),
+                capability("hard links", caps.hardLinks(),
+                        "the fallback of --create-new works", "no fallback for --create-new"))));
+
+        inv.err().println("durafile doctor: timing " + samples + " samples of each operation in " + dir + " ...");
+        Timings t = measure(choice.binding(), dir, samples, caps.directorySync());
+        out.println("latency (" + samples + " samples, " + DATA_BYTES + "-byte files):");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("", "median", "p99"));
+        rows.add(latencyRow("fdatasync of the temp file", t.flush));
+        rows.add(latencyRow("rename over the target", t.rename));
+        if (caps.directorySync()) {
+            rows.add(latencyRow("directory fsync", t.directorySync));
+        }
+        for (Durability level : Durability.values()) {
+            rows.add(latencyRow("whole write at " + level, t.writes[level.ordinal()]));
+        }
+        out.print(Text.grid(rows).indent(2));
+
+        out.println("budgets (story 0):");
+        boolean flushOk = verdict(out, "flush (fdatasync of the temp file)", t.flush, FLUSH_BUDGET);
+        boolean renameOk = verdict(out, "rename", t.rename, RENAME_BUDGET);
+        return flushOk && renameOk ? Main.OK : Main.FAILURE;
+    }
+
+    /** @return how panama stands: in use, or why not and what would enable it */
+    private static String panama(Backends.Choice choice) {
+        if (choice.binding().name().equals("panama")) {
+            return "in use";
+        }
+        try {
+            Backends.load("panama");
+            return "available, not chosen: " + choice.reason();
+        } catch (IllegalStateException e) {
+            return "not used: " + e.getMessage();
+        }
+    }
+
+    private static List<String> capability(String name, boolean supported, String ifYes, String ifNo) {
+        return List.of(name, supported ? "yes: " + ifYes : "no: " + ifNo);
+    }
+
+    private static List<String> latencyRow(String name, Latency l) {
+        return List.of(name, Latency.millis(l.median()), Latency.millis(l.p99()));
+    }
+
+    private static boolean verdict(PrintStream out, String what, Latency l, Duration budget) {
+        boolean pass = l.p99() < budget.toNanos();
+        out.println("  " + (pass ? "PASS" : "FAIL") + "  " + what + ": p99 " + Latency.millis(l.p99())
+                + (pass ? " < " : " >= ") + budget.toMillis() + " ms budget (median " + Latency.millis(l.median())
+                + ")");
+        return pass;
+    }
+
+    /** The timings of one doctor run. */
+    private static final class Timings {
+        final Latency flush;
+        final Latency rename;
+        final Latency directorySync;
+        final Latency[] writes = new Latency[Durability.values().length];
+
+        Timings(int samples) {
+            flush = new Latency(samples);
+            rename = new Latency(samples);
+            directorySync = new Latency(samples);
+            for (Durability level : Durability.values()) {
+                writes[level.ordinal()] = new Latency(samples);
+            }
+        }
+    }
+
+    /**
+     * Times the protocol's steps one by one with the chosen backend's own calls, then whole writes. Every
+     * file is named like a temp file, so a crash leaves only what the janitor removes.
+     */
+    private static Timings measure(FileBinding binding, Path dir, int samples, boolean directorySync)
+            throws IOException {
+        Timings t = new Timings(samples);
+        byte[] data = new byte[DATA_BYTES];
+        Arrays.fill(data, (byte) '#');
+        String target = fileName();
+        String temp = fileName();
+        try (FileBinding.Directory d = binding.openDirectory(dir)) {
+            try {
+                for (int i = 0; i < samples; i++) {
+                    temp = fileName();
+                    try (FileBinding.OpenFile f = d.createExclusive(temp, PROBE_FILE_MODE)) {
+                        f.write(ByteBuffer.wrap(data));
+                        t.flush.time(() -> f.sync(false));
+                    }
+                    String renamed = temp;
+                    t.rename.time(() -> d.rename(renamed, d, target, FileBinding.RenameMode.REPLACE));
+                    if (directorySync) {
+                        t.directorySync.time(d::sync);
+                    }
+                }
+            } finally {
+                d.delete(temp);
+                d.delete(target);
+            }
+        }
+        Path written = dir.resolve(fileName());
+        try {
+            for (Durability level : Durability.values()) {
+                WriteOptions options = WriteOptions.builder().durability(level).build();
+                for (int i = 0; i < samples; i++) {
+                    t.writes[level.ordinal()].time(() -> AtomicFiles.write(written, data, options));
+                }
+            }
+        } finally {
+            Files.deleteIfExists(written);
+        }
+        return t;
+    }
+
+    private static String fileName() {
+        return FILE_PREFIX + TempNames.INFIX + UUID.randomUUID();
+    }
+}
