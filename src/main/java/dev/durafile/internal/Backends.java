@@ -71,7 +71,7 @@ public final class Backends {
                 try {
                     return new Choice(loadPanama(), "JDK " + jdk + " with native access enabled");
                 } catch (IllegalStateException e) {
-                    LOG.warn("panama backend failed to load; trying jna", e);
+                    LOG.warn("panama backend failed to load, trying jna: {}", e.getMessage());
                 }
             } else if (jdk >= 24) {
                 return new Choice(new NioBinding(), "JDK " + jdk + " without native access; start the JVM with "

@@ -61,7 +61,7 @@ final class NioBinding implements FileBinding {
      * Rebuilds a JDK exception with the operation in its reason, keeping its type.
      */
     static FileSystemException withOperation(FileSystemException e, String operation) {
-        String reason = operation + " failed" + (e.getReason() == null ? "" : ": " + e.getReason());
+        String reason = operation + " failed: " + (e.getReason() != null ? e.getReason() : defaultReason(e));
         String f = e.getFile();
         String o = e.getOtherFile();
         FileSystemException r;
@@ -73,13 +73,31 @@ final class NioBinding implements FileBinding {
             r = new FileAlreadyExistsException(f, o, reason);
         } else if (e instanceof AtomicMoveNotSupportedException) {
             r = new AtomicMoveNotSupportedException(f, o, reason);
-        } else if (e instanceof DirectoryNotEmptyException || e instanceof NotDirectoryException) {
-            r = new FileSystemException(f, o, reason + " (" + e.getClass().getSimpleName() + ")");
         } else {
             r = new FileSystemException(f, o, reason);
         }
         r.initCause(e);
         return r;
+    }
+
+    /** The JDK leaves the reason out of some exceptions; give the errno text their type stands for. */
+    private static String defaultReason(FileSystemException e) {
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory (ENOENT)";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "Permission denied (EACCES)";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "File exists (EEXIST)";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "Directory not empty (ENOTEMPTY)";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "Not a directory (ENOTDIR)";
+        }
+        return e.getClass().getSimpleName();
     }
 
     /**
