@@ -84,8 +84,9 @@ final class Child implements AutoCloseable {
         out.flush();
     }
 
+    /** SIGKILL through the process handle, which (unlike Process.destroyForcibly) keeps the pipes open for the reader. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         process.waitFor();
     }
 

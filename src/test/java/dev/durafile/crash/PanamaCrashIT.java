@@ -40,6 +40,6 @@ class PanamaCrashIT {
 
     @Test
     void powerCutAtEveryPointLeavesOldOrNew() throws Exception {
-        assertThat(PowerLossCrashTest.cutEverywhere(work, WRITER, true, FLAGS)).isEmpty();
+        assertThat(PowerLossCrashTest.cutEverywhere(work, "ext4", WRITER, true, FLAGS)).isEmpty();
     }
 }
