@@ -1,0 +1,110 @@
+package dev.durafile.bench;
+
+import dev.durafile.Durability;
+import dev.durafile.WriteOptions;
+import dev.durafile.internal.Backends;
+import dev.durafile.internal.Engine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * Throughput of 1, 4 and 16 threads writing DURABLE 1 KiB files into one directory, each thread
+ * replacing its own file, with and without group commit of the directory fsyncs
+ * ({@link WriteOptions.Builder#groupCommit(boolean)}). Writes per second, all threads together.
+ *
+ * <p>Run (the directory must be on a real disk, not tmpfs):
+ * <pre>{@code
+ * DURAFILE_BENCH_DIR=/var/tmp/durafile-bench java -jar benchmarks/target/benchmarks.jar GroupCommitThroughputBenchmark \
+ *     -p backend=panama -rf json -rff throughput.json
+ * }</pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = BenchDirs.NATIVE_ACCESS)
+@State(Scope.Benchmark)
+public class GroupCommitThroughputBenchmark {
+    private static final int SIZE = 1024;
+
+    /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
+    @Param({"panama", "jna", "nio"})
+    public String backend;
+
+    /** Whether concurrent writers share directory fsyncs. */
+    @Param({"true", "false"})
+    public boolean groupCommit;
+
+    private Path dir;
+    private Engine engine;
+    private WriteOptions options;
+    private byte[] data;
+
+    /** The file one thread replaces. */
+    @State(Scope.Thread)
+    public static class Slot {
+        private Path target;
+
+        /** Names this thread's file after its index. */
+        @Setup
+        public void setUp(GroupCommitThroughputBenchmark benchmark, ThreadParams thread) {
+            target = benchmark.dir.resolve("file-" + thread.getThreadIndex() + ".json");
+        }
+    }
+
+    /** Creates the shared directory and the engine. */
+    @Setup
+    public void setUp() throws IOException {
+        engine = new Engine(Backends.load(backend));
+        dir = BenchDirs.onDisk("throughput");
+        options = WriteOptions.builder().durability(Durability.DURABLE).groupCommit(groupCommit).build();
+        data = BenchDirs.content(SIZE);
+    }
+
+    /** Removes the directory. */
+    @TearDown
+    public void tearDown() throws IOException {
+        BenchDirs.delete(dir);
+    }
+
+    private void write(Slot slot) throws IOException {
+        engine.write(slot.target, ByteBuffer.wrap(data), options);
+    }
+
+    /** One writer. */
+    @Benchmark
+    @Threads(1)
+    public void threads01(Slot slot) throws IOException {
+        write(slot);
+    }
+
+    /** Four concurrent writers. */
+    @Benchmark
+    @Threads(4)
+    public void threads04(Slot slot) throws IOException {
+        write(slot);
+    }
+
+    /** Sixteen concurrent writers. */
+    @Benchmark
+    @Threads(16)
+    public void threads16(Slot slot) throws IOException {
+        write(slot);
+    }
+}
