@@ -108,7 +108,7 @@ public final class PendingWrite implements Closeable {
                     && !w.file.setOwner(target.uid, target.gid)) {
                 LOG.debug("{}: owner {}:{} not kept, the process may not chown", target.path, target.uid, target.gid);
             }
-            if (mode >= 0) {
+            if (mode >= 0 && !Umask.keeps(mode)) {
                 w.file.setMode(mode);
             }
         } catch (IOException | RuntimeException | Error e) {

@@ -26,6 +26,8 @@ final class Target {
     final boolean exists;
     /** True if anything is at {@link #path}, a symlink included. */
     final boolean present;
+    /** True if {@link #path} is a symbolic link. */
+    final boolean symlink;
     /** The existing file's permission bits (07777), or -1 if none or unknown. */
     final int mode;
     /** The existing file's owner and group, or -1 if none or unknown. */
@@ -33,7 +35,12 @@ final class Target {
     final int gid;
 
     private Target(Path path, boolean present, boolean exists, int mode, int uid, int gid) {
+        this(path, present, false, exists, mode, uid, gid);
+    }
+
+    private Target(Path path, boolean present, boolean symlink, boolean exists, int mode, int uid, int gid) {
         this.present = present;
+        this.symlink = symlink;
         this.path = path;
         this.dir = path.getParent();
         this.name = path.getFileName().toString();
@@ -55,23 +62,25 @@ final class Target {
             throw new IllegalArgumentException("target path is empty");
         }
         Path p = requested.toAbsolutePath();
-        if (policy == SymlinkPolicy.FOLLOW) {
-            for (int hops = 0; Files.isSymbolicLink(p); hops++) {
-                if (hops == MAX_SYMLINKS) {
-                    throw new FileSystemException(requested.toString(), null,
-                            "resolve symbolic link failed: too many levels of symbolic links (ELOOP)");
-                }
-                p = p.resolveSibling(Files.readSymbolicLink(p));
+        for (int hops = 0;; hops++) {
+            Path fileName = p.getFileName();
+            if (fileName == null || fileName.toString().equals(".") || fileName.toString().equals("..")) {
+                throw new FileSystemException(requested.toString(), null, "write failed: not a file path");
             }
+            TempNames.checkLength(p);
+            Target t = inspect(requested, p);
+            if (!t.symlink || policy != SymlinkPolicy.FOLLOW) {
+                return t;
+            }
+            if (hops == MAX_SYMLINKS) {
+                throw new FileSystemException(requested.toString(), null,
+                        "resolve symbolic link failed: too many levels of symbolic links (ELOOP)");
+            }
+            p = p.resolveSibling(Files.readSymbolicLink(p));
         }
-        Path fileName = p.getFileName();
-        if (fileName == null || fileName.toString().equals(".") || fileName.toString().equals("..")) {
-            throw new FileSystemException(requested.toString(), null, "write failed: not a file path");
-        }
-        TempNames.checkLength(p);
-        return inspect(requested, p);
     }
 
+    /** One lstat of {@code p}: what is there, without following a symbolic link. */
     private static Target inspect(Path requested, Path p) throws IOException {
         try {
             if (p.getFileSystem().supportedFileAttributeViews().contains("unix")) {
@@ -79,7 +88,7 @@ final class Target {
                         LinkOption.NOFOLLOW_LINKS);
                 check(requested, (Boolean) a.get("isDirectory"), (Boolean) a.get("isOther"));
                 if ((Boolean) a.get("isSymbolicLink")) {
-                    return new Target(p, true, false, -1, -1, -1);
+                    return new Target(p, true, true, false, -1, -1, -1);
                 }
                 return new Target(p, true, true, (Integer) a.get("mode") & 07777, (Integer) a.get("uid"),
                         (Integer) a.get("gid"));
@@ -87,12 +96,12 @@ final class Target {
             if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 check(requested, a.isDirectory(), a.isOther());
-                return a.isSymbolicLink() ? new Target(p, true, false, -1, -1, -1)
+                return a.isSymbolicLink() ? new Target(p, true, true, false, -1, -1, -1)
                         : new Target(p, true, true, Modes.toMode(a.permissions()), -1, -1);
             }
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             check(requested, a.isDirectory(), a.isOther());
-            return new Target(p, true, a.isRegularFile(), -1, -1, -1);
+            return new Target(p, true, a.isSymbolicLink(), a.isRegularFile(), -1, -1, -1);
         } catch (NoSuchFileException e) {
             return new Target(p, false, false, -1, -1, -1);
         } catch (FileSystemException e) {
