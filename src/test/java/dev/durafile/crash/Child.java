@@ -61,17 +61,22 @@ final class Child implements AutoCloseable {
 
     /** Waits until a line starting with {@code prefix} arrived; false if the child ended or time ran out. */
     boolean await(String prefix, long millis) throws InterruptedException {
+        return line(prefix, millis) != null;
+    }
+
+    /** Waits for a line starting with {@code prefix}; @return it, or null if the child ended or time ran out */
+    String line(String prefix, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (lines) {
             while (true) {
                 for (String l : lines) {
                     if (l != null && l.startsWith(prefix)) {
-                        return true;
+                        return l;
                     }
                 }
                 long left = deadline - System.nanoTime();
                 if (lines.contains(null) || left <= 0) {
-                    return false;
+                    return null;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lines, left);
             }

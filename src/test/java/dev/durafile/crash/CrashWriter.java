@@ -19,7 +19,7 @@ import java.util.UUID;
 /**
  * The child process of the crash tests. {@code loop WRITER TARGET FIRST_VERSION} rewrites TARGET with
  * versions FIRST_VERSION, FIRST_VERSION+1, ... forever, printing {@code ACK v} after each write returned.
- * {@code once WRITER TARGET VERSION} prints {@code READY}, waits for a line on standard input, writes
+ * {@code once WRITER TARGET VERSION} prints {@code READY <thread id>}, waits for a line on standard input, writes
  * VERSION once and prints {@code ACK VERSION}.
  *
  * <p>WRITER is {@code durafile:<backend>:<level>} or one of the deliberately broken writers of the
@@ -83,7 +83,8 @@ public final class CrashWriter {
             }
         }
         byte[] data = Versions.content(version);
-        System.out.println("READY");
+        // this thread's kernel id, so that strace can attach to the writing thread alone
+        System.out.println("READY " + Path.of("/proc/thread-self").toRealPath().getFileName());
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
         writer.write(target, data);

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * Crashes a {@link CrashWriter} {@code once} child at a chosen system call: strace attaches to the
- * ready child and kills it with {@code -e inject=SYSCALL:signal=SIGKILL:when=N} at the Nth call of
- * that kind (counted per thread, from the attach, so the JVM's start-up calls do not count).
+ * ready child's writing thread alone (so no other JVM thread's calls count or trigger the kill) and
+ * kills the process with {@code -e inject=SYSCALL:signal=SIGKILL:when=N} at that thread's Nth call of
+ * that kind, counted from the attach, so the JVM's start-up calls do not count.
  */
 final class InjectedCrash {
     /** The system calls of the protocol (and of the broken writers). */
@@ -71,15 +72,15 @@ final class InjectedCrash {
         Path log = Files.createTempFile(work, "strace", ".log");
         try (Child child = Child.start(work.resolve("child.err"), jvmFlags, "once", writer, target.toString(),
                 Long.toString(version))) {
-            assertThat(child.await("READY", 30_000)).as("child not ready; see %s", work.resolve("child.err")).isTrue();
-            List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", log.toString(),
-                    "-p", Long.toString(child.pid()), "-e", "trace=" + SYSCALLS));
+            String tid = writerThread(child, work);
+            List<String> cmd = new ArrayList<>(List.of("strace", "-qq", "-o", log.toString(),
+                    "-p", tid, "-e", "trace=" + SYSCALLS));
             if (point.syscall != null) {
                 cmd.addAll(List.of("-e", "inject=" + point.syscall + ":signal=SIGKILL:when=" + point.n));
             }
             Process strace = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(work.resolve("strace.out").toFile()).start();
-            awaitTraced(child.pid());
+            awaitTraced(child.pid(), tid);
             child.send("GO");
             int exit = child.waitFor(60_000);
             strace.waitFor();
@@ -87,9 +88,16 @@ final class InjectedCrash {
         }
     }
 
-    /** Waits until the child's main thread is traced. */
-    private static void awaitTraced(long pid) throws IOException, InterruptedException {
-        Path status = Path.of("/proc", Long.toString(pid), "status");
+    /** @return the kernel id of the ready child's writing thread, from its READY line */
+    private static String writerThread(Child child, Path work) throws InterruptedException {
+        String ready = child.line("READY", 30_000);
+        assertThat(ready).as("child not ready; see %s", work.resolve("child.err")).isNotNull();
+        return ready.substring("READY ".length()).trim();
+    }
+
+    /** Waits until the child's writing thread is traced. */
+    private static void awaitTraced(long pid, String tid) throws IOException, InterruptedException {
+        Path status = Path.of("/proc", Long.toString(pid), "task", tid, "status");
         for (int i = 0; i < 1000; i++) {
             for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
                 if (line.startsWith("TracerPid:") && !line.endsWith("\t0")) {
@@ -137,13 +145,12 @@ final class InjectedCrash {
     static List<Point> enumerate(Path work, String writer, Path target, List<String> jvmFlags) throws Exception {
         Files.write(target, Versions.content(0));
         try (Child probe = Child.start(work.resolve("child.err"), jvmFlags, "once", writer, target.toString(), "1")) {
-            assertThat(probe.await("READY", 30_000)).isTrue();
-            long pid = probe.pid();
+            String tid = writerThread(probe, work);
             Path log = Files.createTempFile(work, "strace", ".log");
-            Process strace = new ProcessBuilder("strace", "-f", "-qq", "-o", log.toString(), "-p", Long.toString(pid),
+            Process strace = new ProcessBuilder("strace", "-f", "-qq", "-o", log.toString(), "-p", tid,
                     "-e", "trace=" + SYSCALLS).redirectErrorStream(true)
                     .redirectOutput(work.resolve("strace.out").toFile()).start();
-            awaitTraced(pid);
+            awaitTraced(probe.pid(), tid);
             probe.send("GO");
             assertThat(probe.waitFor(60_000)).isZero();
             strace.waitFor();
