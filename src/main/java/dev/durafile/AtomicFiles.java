@@ -31,7 +31,7 @@ import java.util.concurrent.Executor;
  *   <li>Crashed (process killed, power cut) before returning: the target holds the complete old or the
  *       complete new content (for a first write: absent or complete), never a mix, an empty or a
  *       truncated file. A temp file may remain; it is never read as the target, and
- *       a later sweep of temp files removes it.</li>
+ *       {@link TempFileJanitor} removes it.</li>
  * </ul>
  *
  * <h2>Errors</h2>

@@ -10,7 +10,7 @@ import java.io.OutputStream;
  * <p>Until {@link #commit()} returns, the target is untouched and readers see the old content (or no
  * file). {@link #close()} without a successful commit discards everything written: the temp file is
  * removed and the target is left as it was. A crash before the commit leaves the target as it was and
- * may leave a temp file {@code <name>.tmp.<uuid>} behind, which a later sweep of temp files removes.
+ * may leave a temp file {@code <name>.tmp.<uuid>} behind, which {@link TempFileJanitor} removes.
  *
  * <p>Not thread-safe. Not meant to be subclassed outside durafile.
  */

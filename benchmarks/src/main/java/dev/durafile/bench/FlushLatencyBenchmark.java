@@ -1,10 +1,8 @@
 package dev.durafile.bench;
 
-import dev.durafile.internal.Backends;
 import dev.durafile.internal.FileBinding;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,7 +11,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -38,37 +35,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = BenchDirs.NATIVE_ACCESS)
 @State(Scope.Thread)
-public class FlushLatencyBenchmark {
-    private static final String TARGET = "target.dat";
-
-    /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
-    @Param({"panama", "jna", "nio"})
-    public String backend;
-
-    /** The temp file's size in bytes. */
-    @Param({"1024", "65536", "1048576"})
-    public int size;
-
-    private Path dir;
-    private FileBinding.Directory directory;
-    private byte[] data;
-    private long counter;
+public class FlushLatencyBenchmark extends SingleStepState {
     private String tempName;
     private FileBinding.OpenFile temp;
 
-    /** Opens a fresh directory through the backend. */
-    @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        FileBinding binding = Backends.load(backend);
-        dir = BenchDirs.onDisk("flush");
-        directory = binding.openDirectory(dir);
-        data = BenchDirs.content(size);
+    @Override
+    String directoryName() {
+        return "flush";
     }
 
     /** Creates and fills the temp file the next call syncs (not timed). */
     @Setup(Level.Invocation)
     public void createTemp() throws IOException {
-        tempName = TARGET + ".tmp." + counter++;
+        tempName = nextTempName();
         temp = directory.createExclusive(tempName, 0644);
         temp.write(ByteBuffer.wrap(data));
     }
@@ -78,13 +57,6 @@ public class FlushLatencyBenchmark {
     public void publishTemp() throws IOException {
         temp.close();
         directory.rename(tempName, directory, TARGET, FileBinding.RenameMode.REPLACE);
-    }
-
-    /** Closes and removes the directory. */
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        directory.close();
-        BenchDirs.delete(dir);
     }
 
     /** fdatasync of the temp file. */

@@ -1,10 +1,8 @@
 package dev.durafile.bench;
 
-import dev.durafile.internal.Backends;
 import dev.durafile.internal.FileBinding;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,11 +11,9 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -38,30 +34,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = BenchDirs.NATIVE_ACCESS)
 @State(Scope.Thread)
-public class RenameLatencyBenchmark {
-    private static final String TARGET = "target.dat";
-
-    /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
-    @Param({"panama", "jna", "nio"})
-    public String backend;
-
-    /** The size in bytes of the temp file and of the target it replaces. */
-    @Param({"1024", "65536", "1048576"})
-    public int size;
-
-    private Path dir;
-    private FileBinding.Directory directory;
-    private byte[] data;
-    private long counter;
+public class RenameLatencyBenchmark extends SingleStepState {
     private String tempName;
 
-    /** Opens a fresh directory through the backend and creates the first target. */
-    @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        FileBinding binding = Backends.load(backend);
-        dir = BenchDirs.onDisk("rename");
-        directory = binding.openDirectory(dir);
-        data = BenchDirs.content(size);
+    @Override
+    String directoryName() {
+        return "rename";
+    }
+
+    /** Creates the first target. */
+    @Override
+    void prepare() throws IOException {
         prepareTemp();
         rename();
     }
@@ -69,18 +52,11 @@ public class RenameLatencyBenchmark {
     /** Creates, fills, fdatasyncs and closes the temp file the next call renames (not timed). */
     @Setup(Level.Invocation)
     public void prepareTemp() throws IOException {
-        tempName = TARGET + ".tmp." + counter++;
+        tempName = nextTempName();
         try (FileBinding.OpenFile temp = directory.createExclusive(tempName, 0644)) {
             temp.write(ByteBuffer.wrap(data));
             temp.sync(false);
         }
-    }
-
-    /** Closes and removes the directory. */
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        directory.close();
-        BenchDirs.delete(dir);
     }
 
     /** Renames the temp file over the target. */
