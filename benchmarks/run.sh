@@ -33,14 +33,7 @@
 #   DURAFILE_BENCH_QUICK  1 for the dry run (results in benchmarks/target/quick-results)
 set -euo pipefail
 cd "$(dirname "$0")"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-BENCH=$(pwd)
-ROOT=$(cd .. && pwd)
-
-JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export DURAFILE_BENCH_DIR=${DURAFILE_BENCH_DIR:-/var/tmp/durafile-bench}
-export DURAFILE_BENCH_TMPFS=${DURAFILE_BENCH_TMPFS:-/dev/shm/durafile-bench}
-LOCK=${DURAFILE_MVN_LOCK:-/tmp/durafile-mvn.lock}
+source ./env.sh
 SIZES=(1024 65536 1048576)
 
 if [ "${DURAFILE_BENCH_QUICK:-0}" = 1 ]; then

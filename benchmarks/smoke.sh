@@ -12,14 +12,7 @@
 # /tmp/durafile-mvn.lock; only the Maven builds hold it).
 set -euo pipefail
 cd "$(dirname "$0")"
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-BENCH=$(pwd)
-ROOT=$(cd .. && pwd)
-
-JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export DURAFILE_BENCH_DIR=${DURAFILE_BENCH_DIR:-/var/tmp/durafile-bench}
-export DURAFILE_BENCH_TMPFS=${DURAFILE_BENCH_TMPFS:-/dev/shm/durafile-bench}
-LOCK=${DURAFILE_MVN_LOCK:-/tmp/durafile-mvn.lock}
+source ./env.sh
 JAVA=$JDK25/bin/java
 if [ ! -x "$JAVA" ]; then
   echo "smoke.sh: no JDK at $JDK25; set JDK25 to a JDK 22 or later" >&2
