@@ -45,20 +45,58 @@ import java.util.concurrent.Executor;
  * All methods are thread-safe. Concurrent writes to the same target each publish complete content;
  * the last rename wins.
  *
+ * <h2>Interrupts</h2>
+ * A write from an interrupted thread goes ahead, and the thread's interrupt status stays set. The
+ * native backends' system calls cannot be interrupted at all. On java.nio, an interrupt that arrives
+ * while the temp file's channel is in use closes that channel: the write then fails with
+ * {@link java.io.InterruptedIOException}, nothing is published and the target is as it was. An
+ * interrupt never fails another thread's write (a group commit's shared directory fsync is not
+ * interruptible) and never turns a write that already published its content into a failure.
+ *
  * <h2>Backends</h2>
  * {@code panama} (JDK 22+ with {@code --enable-native-access}), {@code jna} or {@code nio}, chosen once
  * when this class is first used, overridable with {@code -Ddurafile.backend=auto|panama|jna|nio}; see
- * {@link #backendName()}. Paths of file systems other than the default one always use java.nio.
+ * {@link #backendName()}. Paths of file systems other than the default one always use java.nio. If the
+ * property forces a backend that cannot load here (JNA missing, panama without native access), every
+ * method throws {@link IllegalStateException} naming the property, the backend and the cause.
+ *
+ * <h2>Hostile directories</h2>
+ * The target's directory is opened once and every later step acts relative to it and on the temp
+ * file's descriptor, so a path component swapped during the write cannot redirect it; the published
+ * file's mode, owner and group are set through the descriptor and checked with fstat; a temp file that
+ * someone replaced is detected before the rename and not published. See {@code SECURITY.md} for the
+ * threat model and what each backend guarantees.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** The engine, or why the backend forced by the system property cannot load; decided once. */
     private static final class Holder {
-        static final Engine ENGINE = new Engine(Backends.choose().binding());
+        static final Engine ENGINE;
+        static final IllegalStateException FAILURE;
+
+        static {
+            Engine engine = null;
+            IllegalStateException failure = null;
+            try {
+                engine = new Engine(Backends.choose().binding());
+            } catch (IllegalStateException e) {
+                failure = e;
+            }
+            ENGINE = engine;
+            FAILURE = failure;
+        }
     }
 
+    /**
+     * @throws IllegalStateException on every call if {@code -Ddurafile.backend} names a backend that
+     *     cannot load here, naming the property, the backend and the cause
+     */
     private static Engine engine() {
+        if (Holder.FAILURE != null) {
+            throw new IllegalStateException(Holder.FAILURE.getMessage(), Holder.FAILURE.getCause());
+        }
         return Holder.ENGINE;
     }
 
@@ -237,13 +275,19 @@ public final class AtomicFiles {
 
     /**
      * Creates a directory and any missing parents, like {@link java.nio.file.Files#createDirectories},
-     * but makes every directory it creates durable by fsyncing its parent, so that a new job directory
-     * and the first file written into it both survive a power cut. Existing directories are fine.
+     * and makes the whole chain durable: walking from the root, each component is created if missing
+     * and its parent is fsynced, also where the component already existed (another thread or process
+     * may have created it and not synced it yet). Once this returns, the directory and the first file
+     * written into it both survive a power cut. Components may be symbolic links to directories.
+     *
+     * <p>Outcomes: returned, the directory exists and every component's entry is durable. Threw, some
+     * components may have been created (each complete; a crash likewise leaves a prefix of the chain),
+     * none is removed.
      *
      * @param dir the directory
      * @return {@code dir}
      * @throws java.nio.file.FileAlreadyExistsException if a path component exists but is not a directory
-     * @throws IOException if a directory cannot be created or synced
+     * @throws IOException if a directory cannot be created, opened or synced; the message names {@code dir}
      */
     public static Path createDirectories(Path dir) throws IOException {
         return engine().createDirectories(dir);

@@ -20,9 +20,30 @@ package dev.durafile;
  */
 public enum Durability {
     /** No fsync at all: safe against a process crash only. */
-    NONE,
+    NONE(false, false),
     /** The temp file's data is synced before the rename: after a power cut the target is old or new. */
-    ATOMIC,
+    ATOMIC(true, false),
     /** ATOMIC plus a directory fsync after the rename: a returned call survives a power cut. The default. */
-    DURABLE
+    DURABLE(true, true);
+
+    private final boolean syncsFile;
+    private final boolean syncsDirectory;
+
+    Durability(boolean syncsFile, boolean syncsDirectory) {
+        this.syncsFile = syncsFile;
+        this.syncsDirectory = syncsDirectory;
+    }
+
+    /**
+     * @return true if the temp file is synced (fdatasync, or fsync with
+     *     {@link WriteOptions#syncMetadata()}) before it is renamed over the target
+     */
+    public boolean syncsFile() {
+        return syncsFile;
+    }
+
+    /** @return true if the target's directory is synced (fsync) after the rename, before the call returns */
+    public boolean syncsDirectory() {
+        return syncsDirectory;
+    }
 }

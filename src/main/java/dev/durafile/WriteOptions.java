@@ -27,12 +27,19 @@ public final class WriteOptions {
 
     private WriteOptions(Builder b) {
         this.durability = b.durability;
-        this.permissions = b.permissions == null ? null : Collections.unmodifiableSet(EnumSet.copyOf(b.permissions));
+        this.permissions = b.permissions == null ? null : Collections.unmodifiableSet(copy(b.permissions));
         this.symlinkPolicy = b.symlinkPolicy;
         this.syncMetadata = b.syncMetadata;
         this.tempStrategy = b.tempStrategy;
         this.keepBackup = b.keepBackup;
         this.groupCommit = b.groupCommit;
+    }
+
+    /** A mutable copy; unlike {@link EnumSet#copyOf(java.util.Collection)}, also of an empty set. */
+    private static EnumSet<PosixFilePermission> copy(Set<PosixFilePermission> permissions) {
+        EnumSet<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+        s.addAll(permissions);
+        return s;
     }
 
     /** @return the default options: DURABLE, preserve permissions, follow symlinks, fdatasync */
@@ -49,7 +56,7 @@ public final class WriteOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.durability = durability;
-        b.permissions = permissions;
+        b.permissions = permissions == null ? null : copy(permissions);
         b.symlinkPolicy = symlinkPolicy;
         b.syncMetadata = syncMetadata;
         b.tempStrategy = tempStrategy;
@@ -65,7 +72,8 @@ public final class WriteOptions {
 
     /**
      * @return the exact permissions every written file gets, or empty to preserve the replaced file's
-     *     permissions (a new file gets {@code 0666 & ~umask}; a copy gets its source's permissions)
+     *     permissions (a new file gets what any new file in its directory gets: {@code 0666} less the
+     *     umask, or what the directory's default ACL gives; a copy gets its source's permissions)
      */
     public Optional<Set<PosixFilePermission>> permissions() {
         return Optional.ofNullable(permissions);
@@ -91,7 +99,7 @@ public final class WriteOptions {
 
     /**
      * @return true if a write that replaces a file keeps the previous content as {@code <name>.bak}
-     *     (needs renameat2 RENAME_EXCHANGE: the panama or jna backend on a file system that supports it)
+     *     (needs hard links, which every backend can make on a file system that has them)
      */
     public boolean keepBackup() {
         return keepBackup;
@@ -154,8 +162,10 @@ public final class WriteOptions {
         }
 
         /**
-         * Gives every written file exactly these permissions, regardless of the umask and of the file
-         * it replaces. Ignored on file systems without POSIX permissions.
+         * Gives every written file exactly these permissions, regardless of the umask, a default ACL
+         * and the file it replaces (the bits are set on the temp file's descriptor and checked before
+         * it is published). The replaced file's owner and group are kept either way, where the process
+         * may. Ignored on file systems without POSIX permissions.
          *
          * @param permissions the permissions; not null (may be empty)
          * @return this builder
@@ -165,14 +175,15 @@ public final class WriteOptions {
             for (PosixFilePermission p : permissions) {
                 Objects.requireNonNull(p, "permissions contains null");
             }
-            this.permissions = EnumSet.noneOf(PosixFilePermission.class);
-            this.permissions.addAll(permissions);
+            this.permissions = copy(permissions);
             return this;
         }
 
         /**
-         * Keeps the replaced file's permission bits (and, where the process may, its owner and group);
-         * the default.
+         * Keeps the replaced file's permission bits exactly, whatever the umask or a default ACL would
+         * give a new file; the default. The replaced file's owner and group are kept too, where the
+         * process may (root may; another user keeps the group if it belongs to it). A new file gets
+         * what any new file in its directory gets, including a setgid directory's group.
          *
          * @return this builder
          */
@@ -209,12 +220,15 @@ public final class WriteOptions {
         }
 
         /**
-         * Keeps the replaced content as {@code <name>.bak} next to the target. The target is switched
-         * atomically with renameat2 RENAME_EXCHANGE (the temp's name then holds the old content), then
-         * the old content is renamed to {@code <name>.bak}, replacing an older one. A crash between the
-         * two steps leaves the target new and the old content under the temp's name (swept later).
-         * Where the backend or file system cannot exchange, the write fails with
-         * {@link java.nio.file.AtomicMoveNotSupportedException} and the target is untouched.
+         * Keeps the replaced content as {@code <name>.bak} next to the target. Before the new content
+         * is published, the current file gets a second name (a hard link under a temp name) that is
+         * renamed over {@code <name>.bak}; then the new content is renamed over the target. The
+         * previous version is therefore always reachable as the target or as {@code <name>.bak}: a
+         * crash at any point leaves it under one of them (at worst also under a temp name the janitor
+         * removes), and if {@code <name>.bak} cannot be replaced (it is a non-empty directory, say) the
+         * write fails before anything is published. Where the file system has no hard links, the write
+         * fails with {@link java.nio.file.AtomicMoveNotSupportedException} and the target is untouched.
+         * With concurrent writers to one target, {@code <name>.bak} holds one of the earlier versions.
          *
          * @param keepBackup true to keep the previous version
          * @return this builder

@@ -24,10 +24,14 @@ class BackendSelectionTest {
     }
 
     static Result probe(String... jvmFlags) throws Exception {
+        return probeWith(System.getProperty("java.class.path"), jvmFlags);
+    }
+
+    static Result probeWith(String classPath, String... jvmFlags) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackendProbe.class.getName()));
+        cmd.addAll(List.of("-cp", classPath, BackendProbe.class.getName()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Result(p.waitFor(), out);
@@ -52,6 +56,20 @@ class BackendSelectionTest {
         Result panama = probe("-Ddurafile.backend=panama", Backends.NATIVE_ACCESS_FLAG);
         assertThat(panama.exit).isNotZero();
         assertThat(panama.output).contains("panama backend");
+    }
+
+    @Test
+    void aForcedBackendThatCannotLoadFailsEveryCallNamingThePropertyTheBackendAndTheCause() throws Exception {
+        String withoutJna = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !Path.of(e).getFileName().toString().startsWith("jna-"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Result r = probeWith(withoutJna, "-Ddurafile.backend=jna");
+        assertThat(r.exit).as(r.output).isEqualTo(1);
+        String expected = ": java.lang.IllegalStateException: durafile backend 'jna', requested by"
+                + " -Ddurafile.backend=jna, cannot be used: the jna backend cannot load: java.lang.ClassNotFoundException:"
+                + " com.sun.jna.Native | cause: java.lang.ClassNotFoundException: com.sun.jna.Native";
+        assertThat(r.output).contains("call 1" + expected).contains("call 2" + expected)
+                .doesNotContain("ExceptionInInitializerError").doesNotContain("NoClassDefFoundError");
     }
 
     @Test

@@ -24,6 +24,13 @@ class PanamaSyscallOrderIT {
     }
 
     @Test
+    void createDirectoriesMakesComponentsOthersCreatedDurable() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "panama needs JDK 22+");
+        SyscallTrace t = SyscallOrderTest.trace(dir, "panama", "dirs", Backends.NATIVE_ACCESS_FLAG);
+        SyscallOrderTest.assertDirectoriesDurable(t, dir.resolve("out"));
+    }
+
+    @Test
     void featuresUseTheRightSyscalls() throws Exception {
         assumeTrue(Runtime.version().feature() >= 22, "panama needs JDK 22+");
         SyscallTrace t = SyscallOrderTest.trace(dir, "panama", "features", Backends.NATIVE_ACCESS_FLAG);

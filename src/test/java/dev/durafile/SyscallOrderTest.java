@@ -26,7 +26,7 @@ class SyscallOrderTest {
         Path log = dir.resolve("strace.log");
         Path out = Files.createDirectory(dir.resolve("out"));
         List<String> cmd = new java.util.ArrayList<>(List.of("strace", "-f", "-qq", "-s", "4096", "-o", log.toString(),
-                "-e", "trace=open,openat,close,fsync,fdatasync,rename,renameat,renameat2,link,linkat",
+                "-e", "trace=open,openat,dup,close,fsync,fdatasync,rename,renameat,renameat2,link,linkat,mkdir,mkdirat",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(jvmFlags));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SyscallWriter.class.getName(),
@@ -37,16 +37,45 @@ class SyscallOrderTest {
         return SyscallTrace.parse(log);
     }
 
+    /**
+     * Each level's write makes exactly the syncs its data ({@link Durability#syncsFile()},
+     * {@link Durability#syncsDirectory()}) says, so a new level is checked as soon as it exists. The
+     * negative control: every level that syncs less than DURABLE, checked against DURABLE's
+     * expectations, is reported broken.
+     */
     static void assertProtocol(SyscallTrace t, Path out) {
-        assertThat(t.violations(out.resolve("durable/data.json"), true, true)).isEmpty();
-        assertThat(t.violations(out.resolve("atomic/data.json"), true, false)).isEmpty();
-        assertThat(t.violations(out.resolve("none/data.json"), false, false)).isEmpty();
-        // negative control: the same check with DURABLE's expectations catches the weaker writes
-        assertThat(t.violations(out.resolve("none/data.json"), true, true))
-                .contains("temp file not synced before it was closed and renamed")
-                .anyMatch(s -> s.startsWith("no fsync of directory"));
-        assertThat(t.violations(out.resolve("atomic/data.json"), true, true))
-                .anyMatch(s -> s.startsWith("no fsync of directory"));
+        for (Durability level : Durability.values()) {
+            Path target = out.resolve(level.name().toLowerCase(java.util.Locale.ROOT)).resolve("data.json");
+            assertThat(t.violations(target, level.syncsFile(), level.syncsDirectory())).as("%s", level).isEmpty();
+            List<String> strict = t.violations(target, true, true);
+            if (!level.syncsFile()) {
+                assertThat(strict).as("%s against DURABLE", level)
+                        .contains("temp file not synced before it was closed and renamed");
+            }
+            if (!level.syncsDirectory()) {
+                assertThat(strict).as("%s against DURABLE", level).anyMatch(s -> s.startsWith("no fsync of directory"));
+            }
+        }
+        assertThat(Durability.values()).filteredOn(l -> !l.syncsFile() || !l.syncsDirectory()).isNotEmpty();
+    }
+
+    /**
+     * createDirectories made every component of {@code tree/a/b/c/d} durable, also {@code a} and
+     * {@code b}, which existed (created without any fsync) before it was called: each component's
+     * parent, from the root down, is fsynced after the component exists.
+     */
+    static void assertDirectoriesDurable(SyscallTrace t, Path out) {
+        Path leaf = out.resolve("tree/a/b/c/d");
+        List<String> fsynced = new java.util.ArrayList<>();
+        for (SyscallTrace.Call c : t.calls) {
+            if (c.name.equals("fsync") && c.result == 0) {
+                fsynced.add(c.paths.get(0));
+            }
+        }
+        for (Path parent = leaf.getParent(); parent != null; parent = parent.getParent()) {
+            assertThat(fsynced).as("fsync of %s, the parent of a component of %s", parent, leaf)
+                    .contains(parent.toString());
+        }
     }
 
     /** createNew, exchange, ANONYMOUS and group commit, seen from the kernel, for a native backend. */
@@ -55,8 +84,12 @@ class SyscallOrderTest {
         assertThat(t.find("renameat2", "RENAME_EXCHANGE", out.resolve("left").toString(),
                 out.resolve("right").toString())).hasSize(1);
         assertThat(t.find("openat", "O_TMPFILE", out.toString())).isNotEmpty();
-        assertThat(t.find("linkat", "/proc/self/fd/", out.resolve("anon.json.tmp.").toString(), "AT_SYMLINK_FOLLOW"))
-                .hasSize(1);
+        // an unnamed file is named through its descriptor where the kernel allows it (root, or Linux
+        // 6.10+ for the opener), else through /proc/self/fd
+        String route = TestSupport.isRoot() || TestSupport.kernelLetsOwnerNameUnnamedFiles()
+                ? "AT_EMPTY_PATH" : "AT_SYMLINK_FOLLOW";
+        assertThat(t.find("linkat", out.resolve("anon.json.tmp.").toString(), route)).hasSize(1);
+        assertThat(t.find("linkat", out.resolve("anon.json.tmp.").toString())).hasSize(1);
         assertThat(t.find("renameat", out.resolve("anon.json").toString())).hasSize(1);
         int writes = 16 * 8;
         int groupDirFsyncs = t.find("fsync", "[" + out.resolve("group") + "]").size();
@@ -74,5 +107,12 @@ class SyscallOrderTest {
     void protocolOrderHoldsUnderStrace(String backend) throws Exception {
         SyscallTrace t = trace(dir, backend, "levels");
         assertProtocol(t, dir.resolve("out"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "nio"})
+    void createDirectoriesMakesComponentsOthersCreatedDurable(String backend) throws Exception {
+        SyscallTrace t = trace(dir, backend, "dirs");
+        assertDirectoriesDurable(t, dir.resolve("out"));
     }
 }

@@ -95,6 +95,16 @@ final class SyscallTrace {
             case "fdatasync":
                 c.paths.add(fds.get(Long.parseLong(args.get(0))));
                 break;
+            case "dup":
+                c.paths.add(fds.get(Long.parseLong(args.get(0))));
+                if (result >= 0) {
+                    fds.put(result, c.paths.get(0));
+                }
+                break;
+            case "mkdir":
+            case "mkdirat":
+                c.paths.add(name.equals("mkdir") ? unquote(args.get(0)) : resolve(fds, args.get(0), args.get(1)));
+                break;
             case "close":
                 c.paths.add(fds.remove(Long.parseLong(args.get(0))));
                 break;
@@ -104,13 +114,14 @@ final class SyscallTrace {
         calls.add(c);
     }
 
+    /** @return the path {@code quoted} names relative to {@code dirfd}, normalized ({@code dir/.} is {@code dir}) */
     private static String resolve(Map<Long, String> fds, String dirfd, String quoted) {
         String p = unquote(quoted);
         if (p.startsWith("/")) {
-            return p;
+            return Path.of(p).normalize().toString();
         }
         String base = dirfd.equals("AT_FDCWD") ? System.getProperty("user.dir") : fds.get(Long.parseLong(dirfd));
-        return base + "/" + p;
+        return base == null ? "?/" + p : Path.of(base, p).normalize().toString();
     }
 
     private static String unquote(String s) {

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * {@code <args[1]>/<level>/data.json} once per durability level (each level in its own directory,
  * so one level's directory fsync cannot be mistaken for another's). With {@code args[2] = features} it
  * also runs createNew, exchange, an ANONYMOUS write and a burst of 16 threads x 8 DURABLE writes into
- * {@code <args[1]>/group}.
+ * {@code <args[1]>/group}; with {@code dirs}, it creates {@code tree/a/b} as another process would (no
+ * fsync), then {@code createDirectories(tree/a/b/c/d)}.
  */
 public final class SyscallWriter {
     private SyscallWriter() {
@@ -29,6 +30,11 @@ public final class SyscallWriter {
         }
         if (args.length > 2 && args[2].equals("features")) {
             features(engine, root);
+        }
+        if (args.length > 2 && args[2].equals("dirs")) {
+            // another process created tree/a/b and made nothing durable
+            Files.createDirectories(root.resolve("tree/a/b"));
+            engine.createDirectories(root.resolve("tree/a/b/c/d"));
         }
     }
 

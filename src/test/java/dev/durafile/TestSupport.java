@@ -21,6 +21,18 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * @return true if this kernel lets a process name a file it opened with O_TMPFILE through the
+     *     descriptor ({@code linkat(fd, "", ..., AT_EMPTY_PATH)}) without CAP_DAC_READ_SEARCH, when the
+     *     caller's credentials are those it opened the file with: Linux 6.10 and later
+     */
+    public static boolean kernelLetsOwnerNameUnnamedFiles() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]);
+        int minor = Integer.parseInt(v[1]);
+        return major > 6 || major == 6 && minor >= 10;
+    }
+
     /** @return the names in {@code dir}, sorted */
     public static List<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {

@@ -33,13 +33,12 @@ final class Errors {
     }
 
     /**
-     * @param failure what went wrong; an {@link UncheckedIOException} stands for its cause, and so does
-     *     an {@link ExceptionInInitializerError}
+     * @param failure what went wrong; an {@link UncheckedIOException} stands for its cause
      * @return {@code PATH: REASON} for file system errors, else the message; always a single line
      */
     static String describe(Throwable failure) {
         Throwable e = failure;
-        if ((e instanceof UncheckedIOException || e instanceof ExceptionInInitializerError) && e.getCause() != null) {
+        if (e instanceof UncheckedIOException && e.getCause() != null) {
             e = e.getCause();
         }
         String text;
@@ -54,17 +53,11 @@ final class Errors {
     }
 
     /**
-     * @return the exception's reason; where it has none, what its type means; where it only wraps a
-     *     cause without a reason (e.g. {@code "open source failed"}), that plus what the cause's type means
+     * @return the exception's reason (durafile's always have one, naming the operation and the cause);
+     *     where it has none (the JDK's own), what its type means
      */
     private static String reason(FileSystemException e) {
-        if (e.getReason() == null) {
-            return defaultReason(e);
-        }
-        if (e.getCause() instanceof FileSystemException cause && cause.getReason() == null) {
-            return e.getReason() + ": " + defaultReason(cause);
-        }
-        return e.getReason();
+        return e.getReason() != null ? e.getReason() : defaultReason(e);
     }
 
     /**

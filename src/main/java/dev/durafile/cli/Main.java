@@ -108,7 +108,7 @@ public final class Main {
             return command.action().run(inv);
         } catch (UsageException e) {
             return usageError(command, e, err);
-        } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+        } catch (IOException | RuntimeException e) {
             inv.error(Errors.describe(e));
             if (verbose) {
                 e.printStackTrace(err);

@@ -48,7 +48,8 @@ public final class Backends {
     /**
      * Chooses the backend as described above and logs one INFO line naming it and why.
      *
-     * @throws IllegalStateException if the property names an unknown backend or one that cannot load
+     * @throws IllegalStateException if the property names an unknown backend or one that cannot load;
+     *     the message names the property, the backend and the cause
      */
     public static Choice choose() {
         Choice c = chooseQuietly();
@@ -59,7 +60,12 @@ public final class Backends {
     private static Choice chooseQuietly() {
         String requested = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         if (!requested.equals("auto")) {
-            return new Choice(load(requested), "requested by -D" + PROPERTY + "=" + requested);
+            try {
+                return new Choice(load(requested), "requested by -D" + PROPERTY + "=" + requested);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("durafile backend '" + requested + "', requested by -D" + PROPERTY
+                        + "=" + requested + ", cannot be used: " + e.getMessage(), e.getCause() != null ? e.getCause() : e);
+            }
         }
         String os = System.getProperty("os.name", "");
         if (!os.equals("Linux")) {

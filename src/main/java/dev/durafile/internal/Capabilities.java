@@ -1,8 +1,6 @@
 package dev.durafile.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,26 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * inherit a stale refusal; that only selects the slower fallback, never an incorrect path.
  */
 final class Capabilities {
-    private static final ConcurrentHashMap<Long, Capabilities> BY_DEVICE = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Object, Capabilities> BY_DEVICE = new ConcurrentHashMap<>();
 
     volatile boolean noReplaceRefused;
     volatile boolean tmpFileRefused;
 
-    /** @return the cache entry for the file system holding {@code dir} (a fresh one if its device is unknown) */
-    static Capabilities of(Path dir) {
-        long device = deviceOf(dir);
-        return device < 0 ? new Capabilities() : BY_DEVICE.computeIfAbsent(device, d -> new Capabilities());
-    }
-
-    /** @return the device id of {@code dir}'s file system, or -1 where the file system has no "unix" view */
-    static long deviceOf(Path dir) {
-        if (!dir.getFileSystem().supportedFileAttributeViews().contains("unix")) {
-            return -1;
-        }
-        try {
-            return ((Number) Files.getAttribute(dir, "unix:dev")).longValue();
-        } catch (IOException e) {
-            return -1;
-        }
+    /**
+     * @return the cache entry for the file system holding {@code dir} (a fresh one if the binding does
+     *     not know its device)
+     */
+    static Capabilities of(FileBinding.Directory dir) throws IOException {
+        Object device = dir.stat().device;
+        return device == null ? new Capabilities() : BY_DEVICE.computeIfAbsent(device, d -> new Capabilities());
     }
 }

@@ -22,9 +22,9 @@ final class CapabilityProbe {
     }
 
     static FileSystemCapabilities probe(FileBinding binding, Path dir) throws IOException {
-        String type = Files.getFileStore(dir).type();
         List<String> names = new ArrayList<>();
         try (FileBinding.Directory d = binding.openDirectory(dir)) {
+            String type = type(d);
             boolean dirSync = directorySync(d);
             boolean tmpFile = tmpFile(d);
             String a = name(names);
@@ -38,7 +38,7 @@ final class CapabilityProbe {
                 String existing = noReplace ? b : a;
                 boolean exchange = refusedAsUnsupported(() -> d.rename(existing, d, c, FileBinding.RenameMode.EXCHANGE));
                 boolean hardLinks = refusedAsUnsupported(() -> d.link(existing, linked));
-                Capabilities cache = Capabilities.of(dir);
+                Capabilities cache = Capabilities.of(d);
                 cache.noReplaceRefused = !noReplace;
                 cache.tmpFileRefused = !tmpFile;
                 return new FileSystemCapabilities(dir, type, binding.name(), noReplace, exchange, tmpFile, hardLinks,
@@ -48,6 +48,18 @@ final class CapabilityProbe {
                     d.delete(n);
                 }
             }
+        }
+    }
+
+    /**
+     * @return the file system's type as the mount table names it (e.g. {@code ext4}), or, where that
+     *     cannot be read (no {@code /proc/mounts}), as statfs reports it
+     */
+    private static String type(FileBinding.Directory d) throws IOException {
+        try {
+            return Files.getFileStore(d.path()).type();
+        } catch (IOException | RuntimeException e) {
+            return d.fileSystemType();
         }
     }
 

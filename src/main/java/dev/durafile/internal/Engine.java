@@ -7,16 +7,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 
 /**
@@ -82,19 +77,22 @@ public final class Engine {
         Path pa = entry(a, "a");
         Path pb = entry(b, "b");
         if (pa.getFileSystem() != pb.getFileSystem()) {
-            throw new AtomicMoveNotSupportedException(a.toString(), b.toString(), "exchange failed: different file systems");
+            throw Failures.unsupported("exchange", pa, pb, "different file systems");
         }
         FileBinding fb = bindingFor(pa);
-        try (FileBinding.Directory da = fb.openDirectory(pa.getParent())) {
-            if (pa.getParent().equals(pb.getParent())) {
-                da.rename(pa.getFileName().toString(), da, pb.getFileName().toString(), FileBinding.RenameMode.EXCHANGE);
+        try (FileBinding.Directory da = fb.openDirectory(pa.getParent());
+                FileBinding.Directory db = pa.getParent().equals(pb.getParent()) ? null
+                        : fb.openDirectory(pb.getParent())) {
+            FileBinding.Directory other = db != null ? db : da;
+            da.rename(pa.getFileName().toString(), other, pb.getFileName().toString(), FileBinding.RenameMode.EXCHANGE);
+            try {
                 GroupCommit.sync(da);
-                return;
-            }
-            try (FileBinding.Directory db = fb.openDirectory(pb.getParent())) {
-                da.rename(pa.getFileName().toString(), db, pb.getFileName().toString(), FileBinding.RenameMode.EXCHANGE);
-                GroupCommit.sync(da);
-                GroupCommit.sync(db);
+                if (db != null) {
+                    GroupCommit.sync(db);
+                }
+            } catch (IOException e) {
+                throw Failures.afterPublish(a.toString(), "the directory fsync that makes the swap survive a power cut",
+                        e);
             }
         }
     }
@@ -103,38 +101,63 @@ public final class Engine {
         Objects.requireNonNull(p, name);
         Path abs = p.toAbsolutePath();
         if (p.toString().isEmpty() || abs.getFileName() == null) {
-            throw new FileSystemException(p.toString(), null, "exchange failed: not a file path");
+            throw Failures.of("exchange", p, "not a file path");
         }
         return abs;
     }
 
     /**
-     * Creates {@code dir} and any missing parents; after creating each directory, fsyncs its parent, so
-     * the whole chain survives a power cut once this returns.
+     * Creates {@code dir} and any missing parents. Walking from the root, each component is created if
+     * missing (whoever else creates it at the same time), opened relative to its parent, and its parent
+     * is fsynced, also where the component already existed: another thread or process may have created
+     * it without making it durable yet. So once this returns, the whole chain survives a power cut.
      */
     public Path createDirectories(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Path abs = dir.toAbsolutePath();
-        Deque<Path> missing = new ArrayDeque<>();
-        for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) {
-            missing.push(p);
-        }
         FileBinding fb = bindingFor(abs);
-        for (Path p : missing) {
-            try {
-                Files.createDirectory(p);
-            } catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(p)) {
-                    throw NioBinding.withOperation(e, "create directory");
+        FileBinding.Directory current = fb.openDirectory(abs.getRoot());
+        try {
+            for (Path component : abs.getRoot().relativize(abs)) {
+                String name = component.toString();
+                if (name.isEmpty()) {
+                    continue;
                 }
-            } catch (FileSystemException e) {
-                throw NioBinding.withOperation(e, "create directory");
+                if (!current.createDirectory(name)) {
+                    FileBinding.Stat there = current.stat(name);
+                    if (there != null && there.kind != FileBinding.Kind.DIRECTORY
+                            && there.kind != FileBinding.Kind.SYMLINK) {
+                        throw Failures.exists("create directory", current.path().resolve(name).toString(),
+                                "it exists and is not a directory");
+                    }
+                }
+                FileBinding.Directory child = current.openDirectory(name);
+                try {
+                    GroupCommit.sync(current);
+                } catch (IOException | RuntimeException | Error e) {
+                    closeAfter(child, e);
+                    throw e;
+                }
+                current.close();
+                current = child;
             }
-            try (FileBinding.Directory parent = fb.openDirectory(p.getParent())) {
-                GroupCommit.sync(parent);
-            }
+        } catch (IOException e) {
+            closeAfter(current, e);
+            throw Failures.forTarget(e, dir.toString());
+        } catch (RuntimeException | Error e) {
+            closeAfter(current, e);
+            throw e;
         }
+        current.close();
         return dir;
+    }
+
+    private static void closeAfter(FileBinding.Directory d, Throwable cause) {
+        try {
+            d.close();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** Tests what the file system holding {@code dir} supports, by trying each feature in {@code dir}. */
@@ -151,29 +174,31 @@ public final class Engine {
     public void write(Path target, WriteOptions options, IOConsumer<OutputStream> body) throws IOException {
         Objects.requireNonNull(body, "body");
         try (AtomicOutputStream out = newOutputStream(target, options)) {
-            body.accept(new BodyStream(out));
+            body.accept(new BodyStream(out, target.toString()));
             out.commit();
         }
     }
 
     /**
      * Copies {@code source} (following symlinks) to {@code target} atomically. A new target gets the
-     * source's permissions unless the options name others.
+     * source's permissions unless the options name others. Every failure names {@code target}; a failure
+     * to read the source says so and names it.
      */
     public void copy(Path source, Path target, WriteOptions options) throws IOException {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
         int sourceMode = -1;
-        if (source.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            try {
+        try {
+            if (source.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 sourceMode = Modes.toMode(Files.readAttributes(source, PosixFileAttributes.class).permissions());
-            } catch (FileSystemException e) {
-                throw NioBinding.withOperation(e, "open source");
             }
+        } catch (IOException e) {
+            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target.toString());
         }
-        try (FileChannel in = openSource(source);
+        try (FileChannel in = openSource(source, target);
                 PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, sourceMode)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
-            while (read(in, buf, source) >= 0) {
+            while (read(in, buf, source, target) >= 0) {
                 buf.flip();
                 w.write(buf);
                 buf.clear();
@@ -182,37 +207,40 @@ public final class Engine {
         }
     }
 
-    private static FileChannel openSource(Path source) throws IOException {
+    private static FileChannel openSource(Path source, Path target) throws IOException {
         if (Files.isDirectory(source)) {
-            throw new FileSystemException(source.toString(), null, "open source failed: is a directory (EISDIR)");
+            throw Failures.forTarget(Failures.of("open source", source, "it is a directory (EISDIR)"),
+                    target.toString());
         }
         try {
             return FileChannel.open(source, StandardOpenOption.READ);
-        } catch (FileSystemException e) {
-            throw NioBinding.withOperation(e, "open source");
+        } catch (IOException e) {
+            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target.toString());
         }
     }
 
-    private static int read(FileChannel in, ByteBuffer buf, Path source) throws IOException {
+    private static int read(FileChannel in, ByteBuffer buf, Path source, Path target) throws IOException {
         try {
             return in.read(buf);
         } catch (IOException e) {
-            throw NioBinding.withPath(e, source, "read source");
+            throw Failures.forTarget(Failures.ofJdk(e, "read source", source), target.toString());
         }
     }
 
     /** The stream a streaming body writes to: its close() only flushes, so the body cannot discard. */
     private static final class BodyStream extends OutputStream {
         private final AtomicOutputStream out;
+        private final String target;
         private boolean closed;
 
-        BodyStream(AtomicOutputStream out) {
+        BodyStream(AtomicOutputStream out, String target) {
             this.out = out;
+            this.target = target;
         }
 
         private void ensureOpen() throws IOException {
             if (closed) {
-                throw new IOException("stream closed by the write body");
+                throw Failures.of("write", target, "the write body already closed its stream");
             }
         }
 

@@ -4,20 +4,27 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The file operations the write protocol ({@link PendingWrite}) is built on. Each method is one step
  * of the protocol and maps to one system call where the binding allows; none of them retries, hides a
  * failure or adds policy. Failures are thrown as the JDK's {@link java.nio.file.FileSystemException}
- * types naming the path and the operation. Implementations: {@link NativeBinding} over {@link LibC}
- * (jna, panama) and {@link NioBinding}.
+ * types naming the path and the operation ({@link Failures}). Implementations: {@link NativeBinding}
+ * over {@link LibC} (jna, panama) and {@link NioBinding}.
+ *
+ * <p>Everything after {@link #openDirectory} acts relative to the open directory (the {@code *at}
+ * system calls), never on a path string that could name something else by then, and on the open file
+ * (fstat, fchmod, fchown); an entry that is a symbolic link is never followed, except by
+ * {@link Directory#openDirectory(String)} and where a method says so.
  */
 public interface FileBinding {
     /** @return {@code "panama"}, {@code "jna"} or {@code "nio"} */
     String name();
 
     /**
-     * Opens a directory for creating, renaming and syncing entries relative to it.
+     * Opens a directory for creating, renaming and syncing entries relative to it. Symbolic links in
+     * {@code dir} are followed.
      *
      * @param dir an absolute directory path
      * @return the open directory; close it when done
@@ -41,17 +48,99 @@ public interface FileBinding {
         }
     }
 
+    /** What a file is. */
+    enum Kind { REGULAR, DIRECTORY, SYMLINK, OTHER }
+
+    /**
+     * What fstat or lstat reports about one file, as far as the protocol needs it. Immutable.
+     */
+    final class Stat {
+        /** What the file is. */
+        public final Kind kind;
+        /** Equal for two names or descriptors of one file ((st_dev, st_ino), or java.nio's fileKey); null if unknown. */
+        public final Object key;
+        /** The file system's device ({@code st_dev}), or null if unknown. */
+        public final Object device;
+        /** Permission bits (07777; java.nio sees only 0777), or -1 where the file system has none. */
+        public final int mode;
+        /** The owner, in the binding's own terms (a uid, or a java.nio principal); null if unknown. */
+        public final Object owner;
+        /** The group, in the binding's own terms; null if unknown. */
+        public final Object group;
+
+        /**
+         * @param kind what the file is
+         * @param key its identity, or null
+         * @param device its file system's device, or null
+         * @param mode its permission bits, or -1
+         * @param owner its owner, or null
+         * @param group its group, or null
+         */
+        public Stat(Kind kind, Object key, Object device, int mode, Object owner, Object group) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            this.key = key;
+            this.device = device;
+            this.mode = mode;
+            this.owner = owner;
+            this.group = group;
+        }
+
+        /** @return true if both are known to be the same file, or neither's identity is known */
+        boolean sameFile(Stat other) {
+            return Objects.equals(key, other.key);
+        }
+
+        @Override
+        public String toString() {
+            return kind + (mode >= 0 ? " " + Integer.toOctalString(mode) : "") + " " + owner + ":" + group
+                    + " " + key;
+        }
+    }
+
     /** An open directory. Not thread-safe. */
     interface Directory extends Closeable {
-        /** @return the directory's path */
+        /** @return the directory's path (for messages; never used to reach it again) */
         Path path();
+
+        /**
+         * @return the type of the file system holding this directory as statfs reports it (e.g.
+         *     {@code "ext2/ext3/ext4"}), or {@code "unknown"} where the binding cannot tell
+         */
+        String fileSystemType() throws IOException;
+
+        /** @return what fstat says of this directory itself; its {@link Stat#key} identifies it */
+        Stat stat() throws IOException;
+
+        /**
+         * @param name an entry of this directory
+         * @return what lstat says of it (a symbolic link is not followed), or null if there is none
+         */
+        Stat stat(String name) throws IOException;
+
+        /** @return the target of the symbolic link {@code name} of this directory */
+        String readLink(String name) throws IOException;
+
+        /**
+         * Creates the subdirectory {@code name} ({@code 0777}, less the umask or as a default ACL says).
+         *
+         * @return true if created, false if something already exists under that name
+         */
+        boolean createDirectory(String name) throws IOException;
+
+        /**
+         * Opens the subdirectory {@code name}, following it if it is a symbolic link.
+         *
+         * @throws java.nio.file.FileSystemException if it is not a directory
+         */
+        Directory openDirectory(String name) throws IOException;
 
         /**
          * Creates an unnamed file in this directory ({@code O_TMPFILE}): it has no name, so a crash
          * leaves nothing behind, until {@link #linkAnonymous} names it.
          *
-         * @param mode the permission bits to create it with (the umask applies)
+         * @param mode the permission bits to create it with (the umask or a default ACL applies)
          * @return the open file, or null if the binding or file system does not support unnamed files
+         *     or this process could not give one a name
          */
         OpenFile createAnonymous(int mode) throws IOException;
 
@@ -63,7 +152,8 @@ public interface FileBinding {
         void linkAnonymous(OpenFile file, String name) throws IOException;
 
         /**
-         * Adds the hard link {@code to} for the entry {@code from} of this directory.
+         * Adds the hard link {@code to} for the entry {@code from} of this directory (a symbolic link is
+         * linked, not followed).
          *
          * @throws java.nio.file.FileAlreadyExistsException if {@code to} exists
          * @throws java.nio.file.AtomicMoveNotSupportedException if the file system has no hard links
@@ -74,7 +164,7 @@ public interface FileBinding {
          * Creates a new file exclusively ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), open for writing.
          *
          * @param name a file name in this directory
-         * @param mode the permission bits to create it with (the umask applies)
+         * @param mode the permission bits to create it with (the umask or a default ACL applies)
          * @return the open file
          * @throws IOException if it exists or cannot be created
          */
@@ -89,7 +179,10 @@ public interface FileBinding {
          */
         void rename(String from, Directory target, String to, RenameMode mode) throws IOException;
 
-        /** Makes this directory's entries durable (fsync of the directory). */
+        /**
+         * Makes this directory's entries durable (fsync of the directory). Not interruptible: an
+         * interrupt of the calling thread neither fails nor shortens it, and stays set.
+         */
         void sync() throws IOException;
 
         /** Removes the entry {@code name}; an absent entry is not an error. */
@@ -104,14 +197,22 @@ public interface FileBinding {
         /** fdatasync, or fsync when {@code metadata} is true. A failure is final: never retried. */
         void sync(boolean metadata) throws IOException;
 
+        /**
+         * @return what fstat says of this file. A binding that cannot fstat (java.nio) reads its name
+         *     without following links and fails if that name no longer refers to this file
+         */
+        Stat stat() throws IOException;
+
         /** Sets the exact permission bits, ignoring the umask. */
         void setMode(int mode) throws IOException;
 
         /**
-         * Gives the file this owner and group if it does not have them.
+         * Gives the file this owner and group.
          *
-         * @return false if the process is not permitted to (not root), true if done or not needed
+         * @param owner the owner as a {@link Stat} of this binding reports it, or null to keep it
+         * @param group the group likewise, or null to keep it
+         * @return false if the process is not permitted to, true if done
          */
-        boolean setOwner(int uid, int gid) throws IOException;
+        boolean setOwner(Object owner, Object group) throws IOException;
     }
 }

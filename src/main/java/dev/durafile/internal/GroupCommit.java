@@ -1,15 +1,15 @@
 package dev.durafile.internal;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Group commit of directory fsyncs: concurrent writers that renamed into the same directory share one
- * fsync of it.
+ * fsync of it. A directory is its identity (st_dev, st_ino, as fstat of the writer's open directory
+ * reports it), never its path: after a directory is swapped or re-created under the same path, writers
+ * into the old and the new one are in different groups.
  *
  * <p>The rule: a writer whose rename finished at time t returns once a directory fsync that <em>started
  * after t</em> has finished. Writers join the directory's queue after their rename. The first writer
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * waiting when it started, and a failed fsync fails every writer of its batch (it is never retried).
  */
 final class GroupCommit {
-    private static final ConcurrentHashMap<Path, Group> GROUPS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Object, Group> GROUPS = new ConcurrentHashMap<>();
 
     private GroupCommit() {
     }
@@ -31,8 +31,10 @@ final class GroupCommit {
      * @throws IOException if the fsync serving this caller failed
      */
     static void sync(FileBinding.Directory dir) throws IOException {
+        Object id = dir.stat().key;
+        Object key = id != null ? id : dir.path();
         while (true) {
-            Group g = GROUPS.computeIfAbsent(dir.path(), Group::new);
+            Group g = GROUPS.computeIfAbsent(key, Group::new);
             Waiter w = g.join(dir);
             if (w != null) {
                 w.await(g);
@@ -42,12 +44,12 @@ final class GroupCommit {
     }
 
     private static final class Group {
-        private final Path key;
+        private final Object key;
         private List<Waiter> queue = new ArrayList<>();
         private boolean leading;
         private boolean retired;
 
-        Group(Path key) {
+        Group(Object key) {
             this.key = key;
         }
 
@@ -160,12 +162,7 @@ final class GroupCommit {
 
         /** Each writer gets its own exception (callers add suppressed ones); the shared one is its cause. */
         private IOException ownCopy(Throwable shared) {
-            String reason = shared instanceof FileSystemException
-                    ? ((FileSystemException) shared).getReason() : String.valueOf(shared);
-            FileSystemException e = new FileSystemException(dir.path().toString(), null,
-                    "fsync directory (group commit) failed: " + reason);
-            e.initCause(shared);
-            return e;
+            return Failures.sharedSync(dir.path(), shared);
         }
     }
 }

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 /**
  * {@link LibC} through JNA direct mapping (JDK 17+). A failing call throws {@link LastErrorException},
  * which carries the errno JNA read right after that call on this thread; it is turned into {@code -errno}.
+ * Byte arrays are copied to native memory for the call and back after it, so {@code statx},
+ * {@code fstatfs} and {@code readlinkat} fill the caller's array.
  * {@code openat} is variadic in C; passing its mode as a fixed {@code int} is correct on the Linux
  * x86_64 and aarch64 calling conventions, the only platforms the native backends are selected on.
  */
@@ -30,6 +32,14 @@ final class JnaLibC implements LibC {
         }
 
         static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+        static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) throws LastErrorException;
+
+        static native int fstatfs(int fd, byte[] buf) throws LastErrorException;
+
+        static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
+
+        static native long readlinkat(int dirfd, byte[] path, byte[] buf, long size) throws LastErrorException;
 
         static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
@@ -53,10 +63,6 @@ final class JnaLibC implements LibC {
         static native int fchown(int fd, int uid, int gid) throws LastErrorException;
 
         static native int close(int fd) throws LastErrorException;
-
-        static native int geteuid();
-
-        static native int getegid();
 
         static native String strerror(int errnum);
     }
@@ -84,6 +90,30 @@ final class JnaLibC implements LibC {
     @Override
     public int openat(int dirfd, byte[] path, int flags, int mode) {
         return (int) call(() -> C.openat(dirfd, path, flags, mode));
+    }
+
+    @Override
+    public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
+        try {
+            return (int) call(() -> C.statx(dirfd, path, flags, mask, buf));
+        } catch (UnsatisfiedLinkError e) {
+            return -Errno.ENOSYS;
+        }
+    }
+
+    @Override
+    public int fstatfs(int fd, byte[] buf) {
+        return (int) call(() -> C.fstatfs(fd, buf));
+    }
+
+    @Override
+    public int mkdirat(int dirfd, byte[] path, int mode) {
+        return (int) call(() -> C.mkdirat(dirfd, path, mode));
+    }
+
+    @Override
+    public long readlinkat(int dirfd, byte[] path, byte[] buf) {
+        return call(() -> C.readlinkat(dirfd, path, buf, buf.length));
     }
 
     @Override
@@ -139,16 +169,6 @@ final class JnaLibC implements LibC {
     @Override
     public int close(int fd) {
         return (int) call(() -> C.close(fd));
-    }
-
-    @Override
-    public int geteuid() {
-        return C.geteuid();
-    }
-
-    @Override
-    public int getegid() {
-        return C.getegid();
     }
 
     @Override

@@ -14,6 +14,23 @@ interface LibC {
 
     int openat(int dirfd, byte[] path, int flags, int mode);
 
+    /** The size of the buffer {@link #statx} fills: {@code struct statx}, the same on every architecture. */
+    int STATX_SIZE = 256;
+
+    /** Fills {@code buf} ({@link #STATX_SIZE} bytes) with {@code struct statx}; Linux 4.11+, glibc 2.28+. */
+    int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf);
+
+    /** The size of the buffer {@link #fstatfs} fills: at least {@code struct statfs} on 64-bit Linux (120). */
+    int STATFS_SIZE = 128;
+
+    /** Fills {@code buf} ({@link #STATFS_SIZE} bytes) with {@code struct statfs}. */
+    int fstatfs(int fd, byte[] buf);
+
+    int mkdirat(int dirfd, byte[] path, int mode);
+
+    /** @return the number of bytes of the link's target placed in {@code buf} (not NUL-terminated) */
+    long readlinkat(int dirfd, byte[] path, byte[] buf);
+
     /** Writes {@code buf}'s remaining bytes from its position; {@code buf} must be direct. */
     long write(int fd, ByteBuffer buf);
 
@@ -34,12 +51,6 @@ interface LibC {
     int fchown(int fd, int uid, int gid);
 
     int close(int fd);
-
-    /** Never fails. */
-    int geteuid();
-
-    /** Never fails. */
-    int getegid();
 
     /** @return the C library's text for an errno value */
     String strerror(int errno);

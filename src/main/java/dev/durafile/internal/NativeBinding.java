@@ -2,13 +2,20 @@ package dev.durafile.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link FileBinding} over the raw Linux calls of a {@link LibC}: the jna and panama backends. */
+/**
+ * {@link FileBinding} over the raw Linux calls of a {@link LibC}: the jna and panama backends. Every
+ * operation after {@link #openDirectory} is relative to the directory's descriptor or acts on the
+ * file's descriptor.
+ */
 final class NativeBinding implements FileBinding {
     private static final Logger LOG = LoggerFactory.getLogger(NativeBinding.class);
 
@@ -22,29 +29,58 @@ final class NativeBinding implements FileBinding {
     static final int O_CLOEXEC = 02000000;
     /** O_TMPFILE includes O_DIRECTORY, so a kernel without it fails with EISDIR instead of creating a file. */
     static final int O_TMPFILE = 020000000 | O_DIRECTORY;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_SYMLINK_FOLLOW = 0x400;
+    static final int AT_EMPTY_PATH = 0x1000;
+    /** STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_GID | STATX_INO. */
+    static final int STATX_MASK = 0x11f;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFLNK = 0120000;
+    private static final int PROBE_MODE = 0600;
+    /** The longest symbolic link target read (PATH_MAX). */
+    private static final int PATH_MAX = 4096;
 
     /** The name shown in messages for a file created with O_TMPFILE, which has none. */
     private static final String UNNAMED = "<unnamed O_TMPFILE>";
 
-    /** The largest chunk of heap data staged through a direct buffer per write call. */
-    private static final int STAGING_BYTES = 256 * 1024;
+    /** The size of the direct buffers that stage heap data for write(2). */
+    private static final int STAGING_BYTES = 128 * 1024;
+    /**
+     * Staging buffers shared by all threads: a write takes one and gives it back, so a write from a
+     * new (or virtual) thread allocates nothing; at most this many are kept.
+     */
+    private static final ArrayBlockingQueue<ByteBuffer> STAGING = new ArrayBlockingQueue<>(16);
 
     /** The JDK's own encoding of file names, so that names round-trip as java.nio encodes them. */
     private static final Charset NAME_CHARSET = nameCharset();
+    private static final byte[] EMPTY_PATH = {0};
+    /** "." as a C string: the directory itself, for O_TMPFILE. */
+    private static final byte[] DOT = {'.', 0};
 
-    private static final ThreadLocal<ByteBuffer> STAGING =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(STAGING_BYTES));
+    /** How an O_TMPFILE file gets its name; learnt once per process, since it depends on privileges and /proc. */
+    private enum LinkRoute {
+        /** {@code linkat(fd, "", dir, name, AT_EMPTY_PATH)}: needs CAP_DAC_READ_SEARCH. */
+        EMPTY_PATH,
+        /** {@code linkat(AT_FDCWD, "/proc/self/fd/N", dir, name, AT_SYMLINK_FOLLOW)}: needs /proc. */
+        PROC,
+        /** Neither works: no unnamed temp files for this process. */
+        NONE
+    }
 
     private final LibC libc;
-    private final int euid;
-    private final int egid;
     private volatile boolean renameat2Missing;
+    private volatile LinkRoute linkRoute;
 
+    /**
+     * @throws IllegalStateException if the C library or kernel lacks statx (glibc 2.28, Linux 4.11)
+     */
     NativeBinding(LibC libc) {
         this.libc = libc;
-        this.euid = libc.geteuid();
-        this.egid = libc.getegid();
+        if (libc.statx(AT_FDCWD, cString("/"), 0, STATX_MASK, new byte[LibC.STATX_SIZE]) == -Errno.ENOSYS) {
+            throw new IllegalStateException("the " + libc.name() + " backend needs statx (Linux 4.11+, glibc 2.28+)");
+        }
     }
 
     private static Charset nameCharset() {
@@ -69,9 +105,9 @@ final class NativeBinding implements FileBinding {
         return libc.name();
     }
 
-    private IOException failure(int result, String operation, Path file, Path other) {
-        int errno = -result;
-        return Errno.toException(errno, operation, file, other, libc.strerror(errno));
+    private IOException failure(long result, String operation, Path file, Path other) {
+        int errno = (int) -result;
+        return Failures.ofErrno(errno, libc.strerror(errno), operation, file, other);
     }
 
     @Override
@@ -83,9 +119,71 @@ final class NativeBinding implements FileBinding {
         return new NativeDirectory(dir, fd);
     }
 
+    /** A file's identity: (st_dev, st_ino). */
+    private static final class FileId {
+        private final long device;
+        private final long inode;
+
+        FileId(long device, long inode) {
+            this.device = device;
+            this.inode = inode;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FileId && ((FileId) o).device == device && ((FileId) o).inode == inode;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(device, inode);
+        }
+
+        @Override
+        public String toString() {
+            return "(dev " + (device >>> 32) + ":" + (device & 0xffffffffL) + ", ino " + inode + ")";
+        }
+    }
+
+    /**
+     * statx of {@code path} relative to {@code dirfd}, or of {@code dirfd} itself with AT_EMPTY_PATH.
+     *
+     * @return the result, or null if {@code path} does not exist
+     */
+    private Stat statx(int dirfd, byte[] path, int flags, String operation, Path file) throws IOException {
+        byte[] buf = new byte[LibC.STATX_SIZE];
+        int r = libc.statx(dirfd, path, flags, STATX_MASK, buf);
+        if (r == -Errno.ENOENT && (flags & AT_EMPTY_PATH) == 0) {
+            return null;
+        }
+        if (r < 0) {
+            throw failure(r, operation, file, null);
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        int mode = b.getShort(28) & 0xffff;
+        long device = ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL);
+        Kind kind;
+        switch (mode & S_IFMT) {
+            case S_IFREG:
+                kind = Kind.REGULAR;
+                break;
+            case S_IFDIR:
+                kind = Kind.DIRECTORY;
+                break;
+            case S_IFLNK:
+                kind = Kind.SYMLINK;
+                break;
+            default:
+                kind = Kind.OTHER;
+                break;
+        }
+        return new Stat(kind, new FileId(device, b.getLong(32)), device, mode & 07777, b.getInt(20), b.getInt(24));
+    }
+
     private final class NativeDirectory implements Directory {
         private final Path path;
         private final int fd;
+        private Stat stat;
 
         NativeDirectory(Path path, int fd) {
             this.path = path;
@@ -98,6 +196,60 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
+        public String fileSystemType() throws IOException {
+            byte[] buf = new byte[LibC.STATFS_SIZE];
+            int r = libc.fstatfs(fd, buf);
+            if (r < 0) {
+                throw failure(r, "statfs", path, null);
+            }
+            return FileSystemTypes.name(ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0));
+        }
+
+        @Override
+        public Stat stat() throws IOException {
+            if (stat == null) {
+                stat = statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "stat directory", path);
+            }
+            return stat;
+        }
+
+        @Override
+        public Stat stat(String name) throws IOException {
+            return statx(fd, cString(name), AT_SYMLINK_NOFOLLOW, "stat", path.resolve(name));
+        }
+
+        @Override
+        public String readLink(String name) throws IOException {
+            byte[] buf = new byte[PATH_MAX];
+            long n = libc.readlinkat(fd, cString(name), buf);
+            if (n < 0) {
+                throw failure(n, "read symbolic link", path.resolve(name), null);
+            }
+            return new String(buf, 0, (int) n, NAME_CHARSET);
+        }
+
+        @Override
+        public boolean createDirectory(String name) throws IOException {
+            int r = libc.mkdirat(fd, cString(name), 0777);
+            if (r == -Errno.EEXIST) {
+                return false;
+            }
+            if (r < 0) {
+                throw failure(r, "create directory", path.resolve(name), null);
+            }
+            return true;
+        }
+
+        @Override
+        public Directory openDirectory(String name) throws IOException {
+            int d = libc.openat(fd, cString(name), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            if (d < 0) {
+                throw failure(d, "open directory", path.resolve(name), null);
+            }
+            return new NativeDirectory(path.resolve(name), d);
+        }
+
+        @Override
         public OpenFile createExclusive(String name, int mode) throws IOException {
             int f = libc.openat(fd, cString(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
             if (f < 0) {
@@ -106,22 +258,72 @@ final class NativeBinding implements FileBinding {
             return new NativeFile(path.resolve(name), f);
         }
 
-        @Override
-        public OpenFile createAnonymous(int mode) throws IOException {
-            int f = libc.openat(fd, cString("."), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+        /** @return an O_TMPFILE descriptor, or -1 if the file system refuses unnamed files */
+        private int openUnnamed(int mode) throws IOException {
+            int f = libc.openat(fd, DOT, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
             if (f == -Errno.EOPNOTSUPP || f == -Errno.EISDIR || f == -Errno.EINVAL) {
-                return null;
+                return -1;
             }
             if (f < 0) {
                 throw failure(f, "create unnamed temp file (O_TMPFILE)", path, null);
             }
-            return new NativeFile(path.resolve(UNNAMED), f);
+            return f;
+        }
+
+        @Override
+        public OpenFile createAnonymous(int mode) throws IOException {
+            int f = openUnnamed(mode);
+            if (f < 0) {
+                return null;
+            }
+            NativeFile file = new NativeFile(path.resolve(UNNAMED), f);
+            try {
+                if (linkRoute == null) {
+                    linkRoute = probeLinkRoute();
+                    LOG.debug("unnamed temp files are named with {}", linkRoute);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                closeAfter(file, e);
+                throw e;
+            }
+            if (linkRoute == LinkRoute.NONE) {
+                file.close();
+                return null;
+            }
+            return file;
+        }
+
+        /** Tries each way of naming an unnamed file on a probe file of this directory. */
+        private LinkRoute probeLinkRoute() throws IOException {
+            int f = openUnnamed(PROBE_MODE);
+            if (f < 0) {
+                return LinkRoute.NONE;
+            }
+            String name = ".durafile-probe" + TempNames.INFIX + UUID.randomUUID();
+            try (NativeFile probe = new NativeFile(path.resolve(UNNAMED), f)) {
+                for (LinkRoute route : new LinkRoute[] {LinkRoute.EMPTY_PATH, LinkRoute.PROC}) {
+                    int r = linkUnnamed(route, probe.fd, cString(name));
+                    if (r == 0) {
+                        delete(name);
+                        return route;
+                    }
+                    if (r != -Errno.ENOENT && r != -Errno.EPERM && r != -Errno.EACCES) {
+                        throw failure(r, "linkat (name a probe unnamed file)", path.resolve(name), null);
+                    }
+                }
+                return LinkRoute.NONE;
+            }
+        }
+
+        private int linkUnnamed(LinkRoute route, int file, byte[] name) {
+            return route == LinkRoute.EMPTY_PATH
+                    ? libc.linkat(file, EMPTY_PATH, fd, name, AT_EMPTY_PATH)
+                    : libc.linkat(AT_FDCWD, cString("/proc/self/fd/" + file), fd, name, AT_SYMLINK_FOLLOW);
         }
 
         @Override
         public void linkAnonymous(OpenFile file, String name) throws IOException {
-            NativeFile nf = (NativeFile) file;
-            int r = libc.linkat(AT_FDCWD, cString("/proc/self/fd/" + nf.fd), fd, cString(name), AT_SYMLINK_FOLLOW);
+            int r = linkUnnamed(linkRoute, ((NativeFile) file).fd, cString(name));
             if (r < 0) {
                 throw failure(r, "linkat (name the unnamed temp file)", path.resolve(name), null);
             }
@@ -131,7 +333,7 @@ final class NativeBinding implements FileBinding {
         public void link(String from, String to) throws IOException {
             int r = libc.linkat(fd, cString(from), fd, cString(to), 0);
             if (r == -Errno.EPERM || r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS || r == -Errno.EMLINK) {
-                throw new AtomicMoveNotSupportedException(path.resolve(from).toString(), path.resolve(to).toString(),
+                throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
                         "hard link refused by the file system: " + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
             }
             if (r < 0) {
@@ -155,8 +357,8 @@ final class NativeBinding implements FileBinding {
             } else {
                 r = libc.renameat2(fd, src, t.fd, dst, mode.flags);
                 if (r == -Errno.ENOSYS || r == -Errno.EINVAL) {
-                    throw new AtomicMoveNotSupportedException(path.resolve(from).toString(),
-                            t.path.resolve(to).toString(), "renameat2(" + mode + ") refused by the kernel or file system: "
+                    throw Failures.unsupported("rename (" + mode + ")", path.resolve(from), t.path.resolve(to),
+                            "renameat2(" + mode + ") refused by the kernel or file system: "
                             + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
                 }
             }
@@ -191,6 +393,14 @@ final class NativeBinding implements FileBinding {
         }
     }
 
+    private static void closeAfter(NativeFile file, Throwable cause) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     private final class NativeFile implements OpenFile {
         private final Path path;
         private final int fd;
@@ -206,14 +416,22 @@ final class NativeBinding implements FileBinding {
                 writeDirect(src);
                 return;
             }
-            ByteBuffer staging = STAGING.get();
-            while (src.hasRemaining()) {
-                int n = Math.min(src.remaining(), staging.capacity());
+            ByteBuffer staging = STAGING.poll();
+            if (staging == null) {
+                staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+            }
+            try {
+                while (src.hasRemaining()) {
+                    int n = Math.min(src.remaining(), staging.capacity());
+                    staging.clear();
+                    staging.put(0, src, src.position(), n);
+                    staging.limit(n);
+                    writeDirect(staging);
+                    src.position(src.position() + n);
+                }
+            } finally {
                 staging.clear();
-                staging.put(staging.position(), src, src.position(), n);
-                staging.limit(n);
-                writeDirect(staging);
-                src.position(src.position() + n);
+                STAGING.offer(staging);
             }
         }
 
@@ -224,10 +442,10 @@ final class NativeBinding implements FileBinding {
                     continue;
                 }
                 if (n < 0) {
-                    throw failure((int) n, "write", path, null);
+                    throw failure(n, "write", path, null);
                 }
                 if (n == 0) {
-                    throw new IOException(path + ": write made no progress (returned 0)");
+                    throw Failures.of("write", path, "no progress (write returned 0)");
                 }
                 buf.position(buf.position() + (int) n);
             }
@@ -242,6 +460,11 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
+        public Stat stat() throws IOException {
+            return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "fstat", path);
+        }
+
+        @Override
         public void setMode(int mode) throws IOException {
             int r = libc.fchmod(fd, mode);
             if (r < 0) {
@@ -250,12 +473,9 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
-        public boolean setOwner(int uid, int gid) throws IOException {
-            if (uid == euid && gid == egid) {
-                return true;
-            }
-            int r = libc.fchown(fd, uid, gid);
-            if (r == -Errno.EPERM && euid != 0) {
+        public boolean setOwner(Object owner, Object group) throws IOException {
+            int r = libc.fchown(fd, owner == null ? -1 : (Integer) owner, group == null ? -1 : (Integer) group);
+            if (r == -Errno.EPERM) {
                 return false;
             }
             if (r < 0) {

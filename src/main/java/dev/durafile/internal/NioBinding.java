@@ -1,44 +1,67 @@
 package dev.durafile.internal;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link FileBinding} over plain java.nio: {@link FileChannel#force}, {@link Files#move} with
- * {@link StandardCopyOption#ATOMIC_MOVE}, and a directory fsync through a channel opened for reading.
- * Works on any {@link java.nio.file.FileSystem} whose provider supports those; on Windows, which cannot
- * open a directory as a channel, the directory sync is skipped (logged at DEBUG once).
+ * {@link FileBinding} over plain java.nio: {@link FileChannel#force}, atomic moves, and a directory
+ * fsync through a channel opened for reading. Works on any {@link java.nio.file.FileSystem} whose
+ * provider supports those; on Windows, which cannot open a directory as a channel, the directory sync
+ * is skipped (logged at DEBUG once).
+ *
+ * <p>Where the JDK offers a {@link SecureDirectoryStream} (Linux), an open directory holds a descriptor
+ * and every entry operation is relative to it (openat, renameat, unlinkat, fstatat; fchmod and fchown
+ * on a descriptor opened with O_NOFOLLOW). Elsewhere (other file systems, Windows) entries are reached
+ * by path. java.nio cannot fstat or fchown the temp file's own channel, so the temp file's identity is
+ * its fileKey (st_dev, st_ino) read right after creating it; before its owner or mode is changed, a
+ * record lock on the channel proves that the name still refers to the channel's file (the JDK refuses
+ * an overlapping lock on the same file from a second channel), and the name's fileKey is checked again
+ * before each change and before the rename. What remains is the window between that check and the
+ * JDK's own open of the name for fchmod or fchown; {@code SECURITY.md} describes it.
  */
 final class NioBinding implements FileBinding {
     private static final Logger LOG = LoggerFactory.getLogger(NioBinding.class);
     private static final boolean WINDOWS =
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     private static volatile boolean directorySyncSkipLogged;
-    /** The JDK reports EPERM (e.g. an immutable directory) as a plain FileSystemException with this reason. */
-    private static final String EPERM_TEXT = "Operation not permitted";
     /** The JDK's reasons when a file system refuses hard links (EPERM, EOPNOTSUPP). */
-    private static final Set<String> NO_LINKS_TEXTS = Set.of(EPERM_TEXT, "Operation not supported");
+    private static final Set<String> NO_LINKS_TEXTS = Set.of("Operation not permitted", "Operation not supported");
+    /** The byte range locked to prove a name refers to a channel's file: past any content. */
+    private static final long PROOF_POSITION = Long.MAX_VALUE - 1;
 
     @Override
     public String name() {
@@ -47,86 +70,259 @@ final class NioBinding implements FileBinding {
 
     @Override
     public Directory openDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || Files.exists(dir)) {
-                throw new FileSystemException(dir.toString(), null, "open directory failed: Not a directory (ENOTDIR)");
+        return new NioDirectory(dir, Entries.open(dir));
+    }
+
+    /** What a file is, from java.nio's attributes. */
+    private static Kind kind(BasicFileAttributes a) {
+        return a.isRegularFile() ? Kind.REGULAR : a.isDirectory() ? Kind.DIRECTORY
+                : a.isSymbolicLink() ? Kind.SYMLINK : Kind.OTHER;
+    }
+
+    /** How many times a stat is tried whose two reads saw different files (a concurrent rename). */
+    private static final int STAT_ATTEMPTS = 3;
+
+    /**
+     * A user or group as this binding reports it: compared by its number, which the "unix" view gives
+     * without a user-database lookup; the JDK principal it stands for is looked up only for a chown.
+     */
+    private static final class Id {
+        private final int number;
+        private final boolean group;
+        private final PrincipalSource source;
+
+        Id(int number, boolean group, PrincipalSource source) {
+            this.number = number;
+            this.group = group;
+            this.source = source;
+        }
+
+        Object principal() throws IOException {
+            return source.principal(group);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Id && ((Id) o).number == number && ((Id) o).group == group;
+        }
+
+        @Override
+        public int hashCode() {
+            return number * 2 + (group ? 1 : 0);
+        }
+
+        @Override
+        public String toString() {
+            return Integer.toString(number);
+        }
+    }
+
+    /** Looks up the owner or group principal of the file an {@link Id} was read from. */
+    @FunctionalInterface
+    private interface PrincipalSource {
+        Object principal(boolean group) throws IOException;
+    }
+
+    /**
+     * Runs a channel operation with the caller's interrupt status cleared, so that a thread
+     * interrupted before the call is not refused by the channel (as the native backends' system calls
+     * are not); the status is restored afterwards. An interrupt during the operation still closes the
+     * channel, which the protocol reports.
+     */
+    private static <T> T uninterrupted(ChannelOp<T> op) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return op.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            throw new NoSuchFileException(dir.toString(), null,
-                    "open directory failed: No such file or directory (ENOENT)");
         }
-        return new NioDirectory(dir);
     }
 
-    /**
-     * Rebuilds a JDK exception with the operation in its reason, keeping its type.
-     */
-    static FileSystemException withOperation(FileSystemException e, String operation) {
-        String reason = operation + " failed: " + (e.getReason() != null ? e.getReason() : defaultReason(e));
-        String f = e.getFile();
-        String o = e.getOtherFile();
-        FileSystemException r;
-        if (e instanceof NoSuchFileException) {
-            r = new NoSuchFileException(f, o, reason);
-        } else if (e instanceof AccessDeniedException || EPERM_TEXT.equals(e.getReason())) {
-            r = new AccessDeniedException(f, o, reason);
-        } else if (e instanceof FileAlreadyExistsException) {
-            r = new FileAlreadyExistsException(f, o, reason);
-        } else if (e instanceof AtomicMoveNotSupportedException) {
-            r = new AtomicMoveNotSupportedException(f, o, reason);
-        } else {
-            r = new FileSystemException(f, o, reason);
-        }
-        r.initCause(e);
-        return r;
+    @FunctionalInterface
+    private interface ChannelOp<T> {
+        T run() throws IOException;
     }
 
-    /** The JDK leaves the reason out of some exceptions; give the errno text their type stands for. */
-    private static String defaultReason(FileSystemException e) {
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory (ENOENT)";
+    /** How the entries of one directory are reached: through a descriptor, or by path. */
+    private abstract static class Entries implements Closeable {
+        final Path dir;
+
+        Entries(Path dir) {
+            this.dir = dir;
         }
-        if (e instanceof AccessDeniedException) {
-            return "Permission denied (EACCES)";
+
+        /** Opens {@code dir} through a descriptor where the JDK can, else by path. */
+        static Entries open(Path dir) throws IOException {
+            if (dir.getFileSystem() == FileSystems.getDefault()) {
+                DirectoryStream<Path> ds;
+                try {
+                    ds = Files.newDirectoryStream(dir);
+                } catch (IOException e) {
+                    throw Failures.ofJdk(e, "open directory", dir);
+                }
+                if (ds instanceof SecureDirectoryStream) {
+                    return new Secure(dir, (SecureDirectoryStream<Path>) ds);
+                }
+                ds.close();
+            }
+            if (!Files.isDirectory(dir)) {
+                throw Files.exists(dir, LinkOption.NOFOLLOW_LINKS) || Files.exists(dir)
+                        ? Failures.of("open directory", dir, "Not a directory (ENOTDIR)")
+                        : Failures.ofJdk(new NoSuchFileException(dir.toString()), "open directory", dir);
+            }
+            return new ByPath(dir);
         }
-        if (e instanceof FileAlreadyExistsException) {
-            return "File exists (EEXIST)";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "Directory not empty (ENOTEMPTY)";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "Not a directory (ENOTDIR)";
-        }
-        return e.getClass().getSimpleName();
+
+        abstract boolean secure();
+
+        abstract FileChannel channel(String name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+                throws IOException;
+
+        /** A view of the entry {@code name}, links not followed; null if the file system has no such view. */
+        abstract <V extends FileAttributeView> V view(String name, Class<V> type);
+
+        /** A view of the directory itself. */
+        abstract <V extends FileAttributeView> V ownView(Class<V> type);
+
+        abstract void move(String from, Entries target, String to) throws IOException;
+
+        abstract void delete(String name) throws IOException;
+
+        abstract Entries child(String name) throws IOException;
+
+        /** A channel on the directory itself, for its fsync. */
+        abstract FileChannel self() throws IOException;
     }
 
-    /**
-     * Gives a failure the path and operation: a {@link FileSystemException} keeps its type, any other
-     * {@link IOException} (the JDK throws plain ones from write and force) becomes a FileSystemException,
-     * except {@link ClosedChannelException}s such as {@link java.nio.channels.ClosedByInterruptException}
-     * (the thread was interrupted), which are returned as they are.
-     */
-    static IOException withPath(IOException e, Path path, String operation) {
-        if (e instanceof ClosedChannelException) {
-            return e;
+    /** Entries relative to a descriptor the JDK holds ({@link SecureDirectoryStream}). */
+    private static final class Secure extends Entries {
+        private final SecureDirectoryStream<Path> stream;
+
+        Secure(Path dir, SecureDirectoryStream<Path> stream) {
+            super(dir);
+            this.stream = stream;
         }
-        if (e instanceof FileSystemException) {
-            return withOperation((FileSystemException) e, operation);
+
+        private Path relative(String name) {
+            return dir.getFileSystem().getPath(name);
         }
-        FileSystemException r = new FileSystemException(path.toString(), null, operation + " failed: " + e.getMessage());
-        r.initCause(e);
-        return r;
+
+        @Override
+        boolean secure() {
+            return true;
+        }
+
+        @Override
+        FileChannel channel(String name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+                throws IOException {
+            return (FileChannel) stream.newByteChannel(relative(name), options, attrs);
+        }
+
+        @Override
+        <V extends FileAttributeView> V view(String name, Class<V> type) {
+            return stream.getFileAttributeView(relative(name), type, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        <V extends FileAttributeView> V ownView(Class<V> type) {
+            return stream.getFileAttributeView(type);
+        }
+
+        @Override
+        void move(String from, Entries target, String to) throws IOException {
+            stream.move(relative(from), ((Secure) target).stream, relative(to));
+        }
+
+        @Override
+        void delete(String name) throws IOException {
+            try {
+                stream.deleteFile(relative(name));
+            } catch (NoSuchFileException e) {
+                LOG.trace("{} was already gone", name);
+            }
+        }
+
+        @Override
+        Entries child(String name) throws IOException {
+            return new Secure(dir.resolve(name), stream.newDirectoryStream(relative(name)));
+        }
+
+        @Override
+        FileChannel self() throws IOException {
+            return channel(".", EnumSet.of(StandardOpenOption.READ));
+        }
+
+        @Override
+        public void close() throws IOException {
+            stream.close();
+        }
     }
 
-    private static boolean posix(Path p) {
-        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
+    /** Entries by path, where no descriptor-relative access exists. */
+    private static final class ByPath extends Entries {
+        ByPath(Path dir) {
+            super(dir);
+        }
+
+        @Override
+        boolean secure() {
+            return false;
+        }
+
+        @Override
+        FileChannel channel(String name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+                throws IOException {
+            return FileChannel.open(dir.resolve(name), options, attrs);
+        }
+
+        @Override
+        <V extends FileAttributeView> V view(String name, Class<V> type) {
+            return Files.getFileAttributeView(dir.resolve(name), type, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        <V extends FileAttributeView> V ownView(Class<V> type) {
+            return Files.getFileAttributeView(dir, type);
+        }
+
+        @Override
+        void move(String from, Entries target, String to) throws IOException {
+            Files.move(dir.resolve(from), target.dir.resolve(to), StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        void delete(String name) throws IOException {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+
+        @Override
+        Entries child(String name) throws IOException {
+            return open(dir.resolve(name));
+        }
+
+        @Override
+        FileChannel self() throws IOException {
+            return FileChannel.open(dir, StandardOpenOption.READ);
+        }
+
+        @Override
+        public void close() {
+            // Nothing is held open.
+        }
     }
 
     private static final class NioDirectory implements Directory {
         private final Path path;
+        private final Entries entries;
+        /** Whether the file system has the "unix" attribute view (numeric owner and group). */
+        private final boolean unix;
 
-        NioDirectory(Path path) {
+        NioDirectory(Path path, Entries entries) {
             this.path = path;
+            this.entries = entries;
+            this.unix = path.getFileSystem().supportedFileAttributeViews().contains("unix");
         }
 
         @Override
@@ -135,17 +331,118 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
+        public String fileSystemType() {
+            return "unknown";
+        }
+
+        /** Of the directory itself only its identity is needed (group commit keys): no owner lookup. */
+        @Override
+        public Stat stat() throws IOException {
+            try {
+                BasicFileAttributes a = entries.ownView(BasicFileAttributeView.class).readAttributes();
+                return new Stat(kind(a), a.fileKey(), null, -1, null, null);
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "stat directory", path);
+            }
+        }
+
+        /**
+         * lstat of an entry: what it is and its identity relative to this directory; its mode, owner and
+         * group from the "unix" view (numbers, no user-database lookup) where the file system has one,
+         * taken only if that read saw the same file, else from the "posix" view.
+         */
+        @Override
+        public Stat stat(String name) throws IOException {
+            Path file = path.resolve(name);
+            try {
+                for (int attempt = 1;; attempt++) {
+                    BasicFileAttributes basic = entries.view(name, BasicFileAttributeView.class).readAttributes();
+                    if (!unix) {
+                        PosixFileAttributeView posix = entries.view(name, PosixFileAttributeView.class);
+                        if (posix == null) {
+                            return new Stat(kind(basic), basic.fileKey(), null, -1, null, null);
+                        }
+                        PosixFileAttributes p = posix.readAttributes();
+                        return new Stat(kind(p), p.fileKey(), null, Modes.toMode(p.permissions()), p.owner(), p.group());
+                    }
+                    Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,fileKey",
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (Objects.equals(a.get("fileKey"), basic.fileKey())) {
+                        PrincipalSource source = group -> {
+                            PosixFileAttributes p = entries.view(name, PosixFileAttributeView.class).readAttributes();
+                            return group ? p.group() : p.owner();
+                        };
+                        return new Stat(kind(basic), basic.fileKey(), null, (Integer) a.get("mode") & 0777,
+                                new Id((Integer) a.get("uid"), false, source), new Id((Integer) a.get("gid"), true, source));
+                    }
+                    if (attempt == STAT_ATTEMPTS) {
+                        throw Failures.of("stat", file, "it was replaced each time it was read");
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "stat", file);
+            }
+        }
+
+        @Override
+        public String readLink(String name) throws IOException {
+            try {
+                return Files.readSymbolicLink(path.resolve(name)).toString();
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "read symbolic link", path.resolve(name));
+            }
+        }
+
+        @Override
+        public boolean createDirectory(String name) throws IOException {
+            try {
+                Files.createDirectory(path.resolve(name));
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "create directory", path.resolve(name));
+            }
+        }
+
+        @Override
+        public Directory openDirectory(String name) throws IOException {
+            try {
+                return new NioDirectory(path.resolve(name), entries.child(name));
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "open directory", path.resolve(name));
+            }
+        }
+
+        @Override
         public OpenFile createExclusive(String name, int mode) throws IOException {
             Path file = path.resolve(name);
-            Set<StandardOpenOption> options =
-                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            FileAttribute<?>[] attrs = posix(path)
+            Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            FileAttribute<?>[] attrs = entries.ownView(PosixFileAttributeView.class) != null
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Modes.toPermissions(mode))}
                     : new FileAttribute<?>[0];
+            FileChannel channel;
             try {
-                return new NioFile(file, FileChannel.open(file, options, attrs));
-            } catch (FileSystemException e) {
-                throw withOperation(e, "create temp file");
+                channel = entries.channel(name, options, attrs);
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "create temp file", file);
+            }
+            try {
+                Stat created = stat(name);
+                if (created == null || created.kind != Kind.REGULAR) {
+                    throw replaced(file, created);
+                }
+                return new NioFile(this, name, channel, created.key);
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    channel.close();
+                } catch (IOException c) {
+                    e.addSuppressed(c);
+                }
+                throw e;
             }
         }
 
@@ -164,31 +461,32 @@ final class NioBinding implements FileBinding {
             try {
                 Files.createLink(path.resolve(to), path.resolve(from));
             } catch (UnsupportedOperationException e) {
-                throw new AtomicMoveNotSupportedException(path.resolve(from).toString(), path.resolve(to).toString(),
+                throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
                         "hard links are not supported by this file system: " + e.getMessage());
             } catch (FileSystemException e) {
                 if (e instanceof FileAlreadyExistsException || !NO_LINKS_TEXTS.contains(String.valueOf(e.getReason()))) {
-                    throw withOperation(e, "link");
+                    throw Failures.ofJdk(e, "link", path.resolve(from));
                 }
-                AtomicMoveNotSupportedException r = new AtomicMoveNotSupportedException(e.getFile(), e.getOtherFile(),
+                throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
                         "hard link refused by the file system: " + e.getReason());
-                r.initCause(e);
-                throw r;
             }
         }
 
         @Override
         public void rename(String from, Directory target, String to, RenameMode mode) throws IOException {
-            Path src = path.resolve(from);
-            Path dst = target.path().resolve(to);
+            NioDirectory t = (NioDirectory) target;
             if (mode != RenameMode.REPLACE) {
-                throw new AtomicMoveNotSupportedException(src.toString(), dst.toString(),
+                throw Failures.unsupported("rename (" + mode + ")", path.resolve(from), t.path.resolve(to),
                         "java.nio has no atomic rename " + mode + " (renameat2 needs the panama or jna backend)");
             }
             try {
-                Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileSystemException e) {
-                throw withOperation(e, "rename");
+                if (entries.secure() == t.entries.secure()) {
+                    entries.move(from, t.entries, to);
+                } else {
+                    Files.move(path.resolve(from), t.path.resolve(to), StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "rename", path.resolve(from));
             }
         }
 
@@ -201,91 +499,198 @@ final class NioBinding implements FileBinding {
                 }
                 return;
             }
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (IOException e) {
-                throw withPath(e, path, "fsync directory");
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (true) {
+                    try (FileChannel ch = entries.self()) {
+                        ch.force(true);
+                        return;
+                    } catch (ClosedByInterruptException e) {
+                        // An interrupt closed the channel: whether its fsync ran is unknown, and no
+                        // failure was reported, so a fresh fsync on a new channel is not a retry after EIO.
+                        interrupted |= Thread.interrupted();
+                    } catch (IOException e) {
+                        throw Failures.ofJdk(e, "fsync directory", path);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
         @Override
         public void delete(String name) throws IOException {
             try {
-                Files.deleteIfExists(path.resolve(name));
-            } catch (FileSystemException e) {
-                throw withOperation(e, "unlink");
+                entries.delete(name);
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "unlink", path.resolve(name));
             }
         }
 
         @Override
-        public void close() {
-            // Nothing is held open.
+        public void close() throws IOException {
+            try {
+                entries.close();
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "close directory", path);
+            }
         }
     }
 
+    private static FileSystemException replaced(Path file, Stat now) {
+        return Failures.of("verify temp file", file, "it was replaced by another file ("
+                + (now == null ? "it is gone" : "now " + now.kind.name().toLowerCase(Locale.ROOT))
+                + "), so someone else can write this directory; nothing of it is changed or published");
+    }
+
     private static final class NioFile implements OpenFile {
+        private final NioDirectory dir;
+        private final String name;
         private final Path path;
         private final FileChannel channel;
+        /** The temp file's fileKey, read right after it was created. */
+        private final Object key;
+        private boolean proven;
 
-        NioFile(Path path, FileChannel channel) {
-            this.path = path;
+        NioFile(NioDirectory dir, String name, FileChannel channel, Object key) {
+            this.dir = dir;
+            this.name = name;
+            this.path = dir.path.resolve(name);
             this.channel = channel;
+            this.key = key;
         }
 
         @Override
         public void write(ByteBuffer src) throws IOException {
             try {
-                while (src.hasRemaining()) {
-                    channel.write(src);
-                }
+                uninterrupted(() -> {
+                    while (src.hasRemaining()) {
+                        channel.write(src);
+                    }
+                    return null;
+                });
             } catch (IOException e) {
-                throw withPath(e, path, "write");
+                throw Failures.ofJdk(e, "write", path);
             }
         }
 
         @Override
         public void sync(boolean metadata) throws IOException {
             try {
-                channel.force(metadata);
+                uninterrupted(() -> {
+                    channel.force(metadata);
+                    return null;
+                });
             } catch (IOException e) {
-                throw withPath(e, path, metadata ? "fsync" : "fdatasync");
+                throw Failures.ofJdk(e, metadata ? "fsync" : "fdatasync", path);
+            }
+        }
+
+        @Override
+        public Stat stat() throws IOException {
+            Stat now = dir.stat(name);
+            if (now == null || now.kind != Kind.REGULAR || !Objects.equals(now.key, key)) {
+                throw replaced(path, now);
+            }
+            return now;
+        }
+
+        /**
+         * Proves, once, that the temp's name refers to this channel's file, then checks its fileKey:
+         * the file about to be changed is the one this process created.
+         */
+        private void verify() throws IOException {
+            stat();
+            if (!proven && key != null && dir.entries.secure()) {
+                prove();
+                stat();
+                proven = true;
+            }
+        }
+
+        private void prove() throws IOException {
+            FileLock mine;
+            try {
+                mine = uninterrupted(() -> channel.tryLock(PROOF_POSITION, 1, false));
+            } catch (IOException e) {
+                throw Failures.of("verify temp file", path, "it cannot be locked to prove it is the file this process"
+                        + " created (" + e + "); its owner and mode are not changed");
+            }
+            if (mine == null) {
+                throw Failures.of("verify temp file", path, "another process holds a lock on it; its owner and mode"
+                        + " are not changed");
+            }
+            boolean same;
+            try (FileChannel other = dir.entries.channel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                FileLock theirs = other.tryLock(PROOF_POSITION, 1, true);
+                if (theirs != null) {
+                    theirs.release();
+                }
+                same = false;
+            } catch (OverlappingFileLockException e) {
+                same = true;
+            } catch (AccessDeniedException e) {
+                // Not readable by this process, so it is not privileged: it cannot change another user's file.
+                same = true;
+            } catch (IOException e) {
+                throw Failures.of("verify temp file", path, "it cannot be opened to prove it is the file this process"
+                        + " created (" + e + "); its owner and mode are not changed");
+            } finally {
+                mine.release();
+            }
+            if (!same) {
+                throw replaced(path, dir.stat(name));
             }
         }
 
         @Override
         public void setMode(int mode) throws IOException {
-            if (posix(path)) {
-                try {
-                    Files.setPosixFilePermissions(path, Modes.toPermissions(mode));
-                } catch (FileSystemException e) {
-                    throw withOperation(e, "chmod");
-                }
+            verify();
+            PosixFileAttributeView view = dir.entries.view(name, PosixFileAttributeView.class);
+            if (view == null) {
+                return;
+            }
+            try {
+                view.setPermissions(Modes.toPermissions(mode));
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "chmod", path);
             }
         }
 
         @Override
-        public boolean setOwner(int uid, int gid) throws IOException {
-            if (!path.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+        public boolean setOwner(Object owner, Object group) throws IOException {
+            verify();
+            PosixFileAttributeView view = dir.entries.view(name, PosixFileAttributeView.class);
+            if (view == null) {
                 return false;
             }
             try {
-                if (((Integer) Files.getAttribute(path, "unix:uid")) != uid) {
-                    Files.setAttribute(path, "unix:uid", uid);
+                if (owner != null) {
+                    view.setOwner((UserPrincipal) (owner instanceof Id ? ((Id) owner).principal() : owner));
                 }
-                if (((Integer) Files.getAttribute(path, "unix:gid")) != gid) {
-                    Files.setAttribute(path, "unix:gid", gid);
+                if (group != null) {
+                    view.setGroup((GroupPrincipal) (group instanceof Id ? ((Id) group).principal() : group));
                 }
                 return true;
             } catch (AccessDeniedException e) {
                 return false;
             } catch (FileSystemException e) {
-                throw withOperation(e, "chown");
+                if ("Operation not permitted".equals(e.getReason())) {
+                    return false;
+                }
+                throw Failures.ofJdk(e, "chown", path);
             }
         }
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "close", path);
+            }
         }
     }
 }

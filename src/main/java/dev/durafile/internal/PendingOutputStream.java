@@ -11,13 +11,22 @@ final class PendingOutputStream extends AtomicOutputStream {
 
     private final PendingWrite write;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    /** True once committed or closed: later writes throw instead of being dropped. */
+    private boolean done;
 
     PendingOutputStream(PendingWrite write) {
         this.write = write;
     }
 
+    private void ensureOpen() throws IOException {
+        if (done) {
+            write.refuseUse();
+        }
+    }
+
     @Override
     public void write(int b) throws IOException {
+        ensureOpen();
         if (!buffer.hasRemaining()) {
             drain();
         }
@@ -27,6 +36,7 @@ final class PendingOutputStream extends AtomicOutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        ensureOpen();
         if (len <= buffer.remaining()) {
             buffer.put(b, off, len);
             return;
@@ -42,6 +52,7 @@ final class PendingOutputStream extends AtomicOutputStream {
     /** Moves buffered bytes into the temp file; nothing is published or synced. */
     @Override
     public void flush() throws IOException {
+        ensureOpen();
         drain();
     }
 
@@ -58,12 +69,18 @@ final class PendingOutputStream extends AtomicOutputStream {
 
     @Override
     public void commit() throws IOException {
-        drain();
-        write.commit();
+        ensureOpen();
+        try {
+            drain();
+            write.commit();
+        } finally {
+            done = true;
+        }
     }
 
     @Override
     public void close() throws IOException {
+        done = true;
         write.close();
     }
 }

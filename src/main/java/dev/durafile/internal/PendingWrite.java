@@ -6,28 +6,33 @@ import dev.durafile.WriteOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The write protocol, written once for every binding: one atomic publication of a target file, from
- * {@link #begin} (temp file created in the target's directory) through {@link #write} to {@link #commit}
- * (sync the temp, close it, rename it over the target, sync the directory) or {@link #close} without
- * commit (temp unlinked, target untouched).
+ * {@link #begin} (target's directory opened, temp file created in it with the final owner, group and
+ * mode) through {@link #write} to {@link #commit} (sync the temp, close it, check it is still the file
+ * created, rename it over the target, sync the directory) or {@link #close} without commit (temp
+ * unlinked, target untouched). What each {@link Durability} syncs is the level's own data
+ * ({@link Durability#syncsFile()}, {@link Durability#syncsDirectory()}).
  *
  * <p>Any failure before the rename closes and unlinks the temp and leaves the target as it was; a
- * failed sync is never retried and never followed by the rename. Not thread-safe: one writer per
- * instance.
+ * failed sync is never retried and never followed by the rename. Every failure names the target as the
+ * caller passed it ({@link java.nio.file.FileSystemException#getFile()}) and, in its reason, the file
+ * the failing step acted on. Not thread-safe: one writer per instance.
  */
 public final class PendingWrite implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(PendingWrite.class);
 
-    /** The mode a new file is created with when nothing else is asked: the umask then applies. */
+    /** The mode a new file is created with when nothing else is asked: the umask or a default ACL then applies. */
     static final int DEFAULT_MODE = 0666;
     /** The suffix of the previous version kept by {@link WriteOptions#keepBackup()}. */
     static final String BACKUP_SUFFIX = ".bak";
@@ -45,77 +50,129 @@ public final class PendingWrite implements Closeable {
     private final Target target;
     private final WriteOptions options;
     private final Publish publish;
-    private final FileBinding.Directory dir;
-    private final Capabilities capabilities;
     /** The temp file's name; for an unnamed (O_TMPFILE) temp, the name it gets at commit. */
     private final String tempName;
     /** True while the temp has a name in the directory (always for NAMED; from its link for ANONYMOUS). */
     private boolean tempNamed;
     private FileBinding.OpenFile file;
+    /** What fstat said of the temp once its owner, group and mode were final. */
+    private FileBinding.Stat created;
+    private Capabilities capabilities;
     private State state = State.OPEN;
 
-    private PendingWrite(Target target, WriteOptions options, Publish publish, FileBinding.Directory dir,
-            Capabilities capabilities, String tempName) {
+    private PendingWrite(Target target, WriteOptions options, Publish publish) {
         this.target = target;
         this.options = options;
         this.publish = publish;
-        this.dir = dir;
-        this.capabilities = capabilities;
-        this.tempName = tempName;
+        this.tempName = TempNames.forTarget(target.name);
     }
 
     /**
      * Starts a write: resolves the target, opens its directory and creates the temp file with the final
-     * permissions (and owner, where preserved and permitted).
+     * owner, group and permissions.
      *
      * @param binding the file operations to use
      * @param requested the target as the caller named it
      * @param options the write's options
      * @param publish how the temp will be published
-     * @param newFileMode the mode for a target that does not exist yet, or -1 for {@code 0666 & ~umask}
+     * @param newFileMode the mode for a target that does not exist yet, or -1 for what any new file in
+     *     its directory gets ({@code 0666} less the umask, or as a default ACL says)
      * @return the open write; the caller must {@link #commit} or {@link #close} it
      * @throws FileAlreadyExistsException for {@link Publish#CREATE_NEW} if the target exists already
      */
     static PendingWrite begin(FileBinding binding, Path requested, WriteOptions options, Publish publish,
             int newFileMode) throws IOException {
-        Target target = Target.resolve(requested, options.symlinkPolicy());
-        if (publish == Publish.CREATE_NEW && target.present) {
-            throw new FileAlreadyExistsException(target.path.toString(), null, "create new file failed: it exists");
-        }
-        if (options.keepBackup()) {
-            TempNames.checkLength(target.path.resolveSibling(target.name + BACKUP_SUFFIX));
-        }
-        int mode = options.permissions().map(Modes::toMode)
-                .orElse(target.exists ? target.mode : newFileMode);
-        int createMode = mode >= 0 ? mode : DEFAULT_MODE;
-        boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS;
-        Capabilities capabilities = anonymous || publish == Publish.CREATE_NEW
-                ? Capabilities.of(target.dir) : null;
-        FileBinding.Directory dir = binding.openDirectory(target.dir);
-        PendingWrite w = new PendingWrite(target, options, publish, dir, capabilities,
-                TempNames.forTarget(target.name));
+        Target target;
         try {
-            w.file = anonymous && !capabilities.tmpFileRefused ? dir.createAnonymous(createMode) : null;
-            if (w.file == null) {
-                if (anonymous && !capabilities.tmpFileRefused) {
-                    LOG.debug("{}: no O_TMPFILE on this file system; using named temp files", target.dir);
-                    capabilities.tmpFileRefused = true;
-                }
-                w.file = dir.createExclusive(w.tempName, createMode);
-                w.tempNamed = true;
-            }
-            if (target.exists && target.uid >= 0 && options.permissions().isEmpty()
-                    && !w.file.setOwner(target.uid, target.gid)) {
-                LOG.debug("{}: owner {}:{} not kept, the process may not chown", target.path, target.uid, target.gid);
-            }
-            if (mode >= 0 && !Umask.keeps(mode)) {
-                w.file.setMode(mode);
-            }
-        } catch (IOException | RuntimeException | Error e) {
+            target = Target.open(binding, requested, options.symlinkPolicy());
+        } catch (IOException e) {
+            throw Failures.forTarget(e, requested.toString());
+        }
+        PendingWrite w = new PendingWrite(target, options, publish);
+        try {
+            w.start(newFileMode);
+        } catch (IOException e) {
+            w.discard(e);
+            throw w.failure(e);
+        } catch (RuntimeException | Error e) {
             w.discard(e);
             throw e;
         }
         return w;
+    }
+
+    private void start(int newFileMode) throws IOException {
+        if (publish == Publish.CREATE_NEW && target.present()) {
+            throw Failures.exists("create new file", target.requested, "it exists");
+        }
+        if (options.keepBackup()) {
+            TempNames.checkLength(target.name + BACKUP_SUFFIX, target.requested);
+        }
+        int mode = options.permissions().map(Modes::toMode)
+                .orElse(target.exists() ? target.existing.mode : newFileMode);
+        int createMode = mode >= 0 ? mode : DEFAULT_MODE;
+        boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS;
+        if (anonymous || publish == Publish.CREATE_NEW) {
+            capabilities = Capabilities.of(target.dir);
+        }
+        if (anonymous && !capabilities.tmpFileRefused) {
+            file = target.dir.createAnonymous(createMode);
+            if (file == null) {
+                LOG.debug("{}: no O_TMPFILE here (or no way to name one); using named temp files", target.dir.path());
+                capabilities.tmpFileRefused = true;
+            }
+        }
+        if (file == null) {
+            file = target.dir.createExclusive(tempName, createMode);
+            tempNamed = true;
+        }
+        created = applyAttributes(mode);
+    }
+
+    /**
+     * Gives the temp the replaced file's owner and group (where the process may) and the mode the
+     * write asks for, all through its descriptor, then checks with fstat that they hold: a setgid
+     * directory, a default ACL or the umask may have made them differ at creation.
+     *
+     * @param mode the exact permission bits the file must have, or -1 for what creation gave it
+     * @return what fstat says of the temp afterwards
+     */
+    private FileBinding.Stat applyAttributes(int mode) throws IOException {
+        FileBinding.Stat s = file.stat();
+        Object owner = null;
+        Object group = null;
+        if (target.exists() && target.existing.owner != null) {
+            owner = Objects.equals(target.existing.owner, s.owner) ? null : target.existing.owner;
+            group = Objects.equals(target.existing.group, s.group) ? null : target.existing.group;
+        }
+        if (owner != null || group != null) {
+            if (!file.setOwner(owner, group)) {
+                LOG.debug("{}: owner {} not kept, the process may not chown", target.path, target.existing.owner);
+                owner = null;
+                if (group != null && !file.setOwner(null, group)) {
+                    LOG.debug("{}: group {} not kept, the process may not chgrp", target.path, target.existing.group);
+                    group = null;
+                }
+            }
+            s = file.stat();
+            if (owner != null && !owner.equals(s.owner) || group != null && !group.equals(s.group)) {
+                throw Failures.of("set owner", tempPath(), "the file system kept owner " + s.owner + ":" + s.group
+                        + " instead of " + target.existing.owner + ":" + target.existing.group);
+            }
+        }
+        if (mode >= 0 && s.mode >= 0 && s.mode != mode) {
+            file.setMode(mode);
+            s = file.stat();
+            if (s.mode != mode) {
+                throw Failures.of("set permissions", tempPath(), "the file system kept mode 0"
+                        + Integer.toOctalString(s.mode) + " instead of 0" + Integer.toOctalString(mode));
+            }
+        }
+        return s;
+    }
+
+    private Path tempPath() {
+        return target.dir.path().resolve(tempName);
     }
 
     /**
@@ -125,16 +182,20 @@ public final class PendingWrite implements Closeable {
         ensureOpen();
         try {
             file.write(src);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException e) {
+            discard(e);
+            throw failure(e);
+        } catch (RuntimeException | Error e) {
             discard(e);
             throw e;
         }
     }
 
     /**
-     * Publishes the temp file as the target: sync it (unless {@link Durability#NONE}), name it if it is
-     * unnamed (and sync it again, as btrfs needs), close it, rename it over the target (or, for
-     * {@link Publish#CREATE_NEW}, next to no target), then sync the directory (at {@link Durability#DURABLE}).
+     * Publishes the temp file as the target: sync it (as the level says), name it if it is unnamed (and
+     * sync it again, as btrfs needs), close it, check that its name still refers to it, keep the
+     * previous version as {@code <name>.bak} if asked, rename it over the target (or, for
+     * {@link Publish#CREATE_NEW}, next to no target), then sync the directory (as the level says).
      *
      * @throws IOException if a step fails. Before the rename the target is untouched and the temp is
      *     gone. If only the directory sync after the rename fails, the target already holds the new
@@ -142,95 +203,135 @@ public final class PendingWrite implements Closeable {
      */
     public void commit() throws IOException {
         ensureOpen();
-        boolean sync = options.durability() != Durability.NONE;
+        Durability level = options.durability();
         try {
-            if (sync) {
+            if (level.syncsFile()) {
                 file.sync(options.syncMetadata());
             }
             if (!tempNamed) {
-                dir.linkAnonymous(file, tempName);
+                target.dir.linkAnonymous(file, tempName);
                 tempNamed = true;
-                if (sync) {
+                if (level.syncsFile()) {
                     file.sync(options.syncMetadata());
                 }
             }
             FileBinding.OpenFile f = file;
             file = null;
             f.close();
+            checkTempIsOurs();
+            if (options.keepBackup() && target.exists()) {
+                keepBackup();
+            }
             if (publish == Publish.CREATE_NEW) {
                 publishNew();
-            } else if (options.keepBackup() && target.exists) {
-                dir.rename(tempName, dir, target.name, FileBinding.RenameMode.EXCHANGE);
             } else {
-                dir.rename(tempName, dir, target.name, FileBinding.RenameMode.REPLACE);
+                target.dir.rename(tempName, target.dir, target.name, FileBinding.RenameMode.REPLACE);
             }
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException e) {
+            discard(e);
+            throw failure(e);
+        } catch (RuntimeException | Error e) {
             discard(e);
             throw e;
         }
         state = State.PUBLISHED;
         try {
-            if (options.keepBackup() && target.exists) {
-                keepBackup();
-            }
-            if (options.durability() == Durability.DURABLE) {
+            if (level.syncsDirectory()) {
                 syncDirectory();
             }
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(dir, e);
+            closeQuietly(target, e);
             throw e;
         }
-        dir.close();
+        target.close();
+    }
+
+    /**
+     * The temp's name must still refer to the file written: someone who can write the directory could
+     * have put another file there, which the rename would publish.
+     */
+    private void checkTempIsOurs() throws IOException {
+        FileBinding.Stat named = target.dir.stat(tempName);
+        if (named == null || named.kind != FileBinding.Kind.REGULAR || !named.sameFile(created)) {
+            throw Failures.of("verify temp file", tempPath(), "its name no longer refers to the file written ("
+                    + (named == null ? "it is gone" : "it is now " + named) + "), so someone else can write this"
+                    + " directory; nothing is published");
+        }
     }
 
     /** RENAME_NOREPLACE where the file system has it, else link-then-unlink; never a non-atomic check. */
     private void publishNew() throws IOException {
         if (!capabilities.noReplaceRefused) {
             try {
-                dir.rename(tempName, dir, target.name, FileBinding.RenameMode.NOREPLACE);
+                target.dir.rename(tempName, target.dir, target.name, FileBinding.RenameMode.NOREPLACE);
                 return;
             } catch (AtomicMoveNotSupportedException e) {
-                LOG.debug("{}: RENAME_NOREPLACE refused, using link+unlink: {}", target.dir, e.getReason());
+                LOG.debug("{}: RENAME_NOREPLACE refused, using link+unlink: {}", target.dir.path(), e.getReason());
                 capabilities.noReplaceRefused = true;
             }
         }
-        dir.link(tempName, target.name);
+        target.dir.link(tempName, target.name);
         tempNamed = false;
         try {
-            dir.delete(tempName);
+            target.dir.delete(tempName);
         } catch (IOException e) {
             LOG.warn("{}: published, but its temp link {} could not be removed (the janitor will): {}",
                     target.path, tempName, e.toString());
         }
     }
 
-    /** After the exchange the temp's name holds the previous content: give it the backup name. */
+    /**
+     * Before the new content is published, makes {@code <name>.bak} the current version: a hard link
+     * of the target under a fresh temp name, renamed over {@code <name>.bak}. The previous version is
+     * thus always reachable as the target or as {@code <name>.bak}, never only under a temp name the
+     * janitor may delete. If the target vanished meanwhile there is nothing to keep.
+     */
     private void keepBackup() throws IOException {
+        String backup = target.name + BACKUP_SUFFIX;
+        String staged = TempNames.forTarget(backup);
         try {
-            dir.rename(tempName, dir, target.name + BACKUP_SUFFIX, FileBinding.RenameMode.REPLACE);
-        } catch (FileSystemException e) {
-            FileSystemException r = new FileSystemException(target.path.toString(), null,
-                    "the new content is in place, but keeping the previous version as " + target.name + BACKUP_SUFFIX
-                            + " failed; it is in " + tempName + ": " + e.getReason());
+            target.dir.link(target.name, staged);
+        } catch (NoSuchFileException e) {
+            LOG.debug("{}: gone before its backup was made; nothing to keep", target.path);
+            return;
+        } catch (AtomicMoveNotSupportedException e) {
+            AtomicMoveNotSupportedException r = Failures.unsupported("keep the previous version as " + backup,
+                    target.path, null, "it is kept through a hard link, which this file system refuses: "
+                            + e.getReason());
             r.initCause(e);
             throw r;
+        }
+        try {
+            target.dir.rename(staged, target.dir, backup, FileBinding.RenameMode.REPLACE);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                target.dir.delete(staged);
+            } catch (IOException d) {
+                e.addSuppressed(d);
+            }
+            throw e;
         }
     }
 
     private void syncDirectory() throws IOException {
         try {
             if (options.groupCommit()) {
-                GroupCommit.sync(dir);
+                GroupCommit.sync(target.dir);
             } else {
-                dir.sync();
+                target.dir.sync();
             }
-        } catch (FileSystemException e) {
-            FileSystemException r = new FileSystemException(target.path.toString(), null,
-                    "the new content is in place, but the directory fsync that makes it survive a power cut failed: "
-                            + e.getReason());
-            r.initCause(e);
-            throw r;
+        } catch (IOException e) {
+            throw Failures.afterPublish(target.requested,
+                    "the directory fsync that makes it survive a power cut", e);
         }
+    }
+
+    /** @return {@code e} as the caller should see it: naming the target, and saying what an interrupt left */
+    private IOException failure(IOException e) {
+        if (e instanceof ClosedByInterruptException) {
+            return Failures.interrupted(target.requested, "write", e);
+        }
+        return Failures.forTarget(e, target.requested);
     }
 
     /**
@@ -255,25 +356,30 @@ public final class PendingWrite implements Closeable {
         }
         try {
             if (tempNamed) {
-                dir.delete(tempName);
+                target.dir.delete(tempName);
             }
         } catch (IOException e) {
             first = addTo(first, e);
         }
         try {
-            dir.close();
+            target.close();
         } catch (IOException e) {
             first = addTo(first, e);
         }
         if (first != null) {
-            throw first;
+            throw failure(first);
         }
     }
 
     private void ensureOpen() throws IOException {
         if (state != State.OPEN) {
-            throw new IOException(target.path + ": write already " + state.name().toLowerCase(Locale.ROOT));
+            refuseUse();
         }
+    }
+
+    /** @throws IOException always: this write was already published or discarded, saying which */
+    void refuseUse() throws IOException {
+        throw Failures.of("write", target.requested, "this write was already " + state.name().toLowerCase(Locale.ROOT));
     }
 
     /** Discards after {@code cause}; secondary failures are attached to it as suppressed. */

@@ -2,7 +2,6 @@ package dev.durafile.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -21,14 +20,15 @@ public final class TempNames {
     }
 
     /**
-     * @param target the path whose file name is checked (used in the error message)
-     * @throws FileSystemException if its file name is longer than NAME_MAX
+     * @param name the file name to check
+     * @param target the target as the caller named it, for the message
+     * @throws FileSystemException if {@code name} is longer than NAME_MAX
      */
-    static void checkLength(Path target) throws FileSystemException {
-        int length = target.getFileName().toString().getBytes(StandardCharsets.UTF_8).length;
+    static void checkLength(String name, String target) throws FileSystemException {
+        int length = name.getBytes(StandardCharsets.UTF_8).length;
         if (length > NAME_MAX) {
-            throw new FileSystemException(target.toString(), null, "write failed: file name is " + length
-                    + " bytes, longer than NAME_MAX " + NAME_MAX + " (ENAMETOOLONG)");
+            throw Failures.of("write", target, "file name " + (name.length() > 40 ? name.substring(0, 40)
+                    + "..." : name) + " is " + length + " bytes, longer than NAME_MAX " + NAME_MAX + " (ENAMETOOLONG)");
         }
     }
 

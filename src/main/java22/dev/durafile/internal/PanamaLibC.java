@@ -18,12 +18,15 @@ import java.util.Optional;
  * {@link LibC} through the Foreign Function and Memory API (JDK 22+; this class lives in
  * {@code META-INF/versions/22} of the multi-release jar and is loaded by name from {@link Backends}).
  *
- * <p>Binds {@code openat}, {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
- * {@code renameat}, {@code linkat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}, {@code geteuid},
- * {@code getegid} and {@code strerror} from the C library ({@link Linker#defaultLookup()}); each gets one
+ * <p>Binds {@code openat}, {@code statx}, {@code fstatfs}, {@code mkdirat}, {@code readlinkat},
+ * {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
+ * {@code renameat}, {@code linkat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}
+ * and {@code strerror} from the C library ({@link Linker#defaultLookup()}); each gets one
  * downcall handle, created when the class is initialized. {@code renameat2} is optional: if the C
  * library lacks it (glibc before 2.28), {@link #renameat2} answers {@code -ENOSYS} and the caller falls
- * back to {@code renameat}.
+ * back to {@code renameat}; so is {@code statx}, which then answers {@code -ENOSYS} and keeps the
+ * native backends from loading. Output buffers are allocated in the call's arena and copied into the
+ * caller's array after the call.
  *
  * <p>errno: every call that can fail is linked with {@link Linker.Option#captureCallState
  * captureCallState("errno")}, so the linker copies errno into a segment passed as the call's first
@@ -53,6 +56,16 @@ final class PanamaLibC implements LibC {
     // int openat(int dirfd, const char *path, int flags, ...): the mode is the first variadic argument.
     private static final MethodHandle OPENAT = bind("openat", FunctionDescriptor.of(INT, INT, PTR, INT, INT),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
+    /** {@code null} when the C library has no statx (glibc before 2.28). */
+    private static final MethodHandle STATX = LIBC.find("statx")
+            .map(symbol -> LINKER.downcallHandle(symbol, FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR),
+                    CAPTURE_ERRNO))
+            .orElse(null);
+    private static final MethodHandle FSTATFS = bind("fstatfs", FunctionDescriptor.of(INT, INT, PTR), CAPTURE_ERRNO);
+    private static final MethodHandle MKDIRAT = bind("mkdirat", FunctionDescriptor.of(INT, INT, PTR, INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle READLINKAT = bind("readlinkat", FunctionDescriptor.of(LONG, INT, PTR, PTR, LONG),
+            CAPTURE_ERRNO);
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG),
             CAPTURE_ERRNO);
     private static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(INT, INT), CAPTURE_ERRNO);
@@ -72,8 +85,6 @@ final class PanamaLibC implements LibC {
     private static final MethodHandle FCHOWN = bind("fchown", FunctionDescriptor.of(INT, INT, INT, INT),
             CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT), CAPTURE_ERRNO);
-    private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(INT));
-    private static final MethodHandle GETEGID = bind("getegid", FunctionDescriptor.of(INT));
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(PTR, INT));
 
     /** The longest C string strerror is trusted to return; glibc's texts are far shorter. */
@@ -135,6 +146,46 @@ final class PanamaLibC implements LibC {
     }
 
     @Override
+    public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
+        if (STATX == null) {
+            return -Errno.ENOSYS;
+        }
+        return (int) withErrno((s, a) -> {
+            MemorySegment out = a.allocate(buf.length);
+            int r = (int) STATX.invokeExact(s, dirfd, cPath(a, path), flags, mask, out);
+            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, buf.length);
+            return r;
+        });
+    }
+
+    @Override
+    public int fstatfs(int fd, byte[] buf) {
+        return (int) withErrno((s, a) -> {
+            MemorySegment out = a.allocate(buf.length);
+            int r = (int) FSTATFS.invokeExact(s, fd, out);
+            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, buf.length);
+            return r;
+        });
+    }
+
+    @Override
+    public int mkdirat(int dirfd, byte[] path, int mode) {
+        return (int) withErrno((s, a) -> (int) MKDIRAT.invokeExact(s, dirfd, cPath(a, path), mode));
+    }
+
+    @Override
+    public long readlinkat(int dirfd, byte[] path, byte[] buf) {
+        return withErrno((s, a) -> {
+            MemorySegment out = a.allocate(buf.length);
+            long n = (long) READLINKAT.invokeExact(s, dirfd, cPath(a, path), out, (long) buf.length);
+            if (n > 0) {
+                MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, (int) n);
+            }
+            return n;
+        });
+    }
+
+    @Override
     public long write(int fd, ByteBuffer buf) {
         // A segment over a direct buffer spans exactly its position..limit.
         MemorySegment bytes = MemorySegment.ofBuffer(buf);
@@ -190,25 +241,6 @@ final class PanamaLibC implements LibC {
     @Override
     public int close(int fd) {
         return (int) withErrno((s, a) -> (int) CLOSE.invokeExact(s, fd));
-    }
-
-    @Override
-    public int geteuid() {
-        return id(GETEUID);
-    }
-
-    @Override
-    public int getegid() {
-        return id(GETEGID);
-    }
-
-    /** Calls geteuid or getegid, which cannot fail. */
-    private static int id(MethodHandle getter) {
-        try {
-            return (int) getter.invokeExact();
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
     }
 
     @Override

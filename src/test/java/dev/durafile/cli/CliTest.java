@@ -222,8 +222,9 @@ class CliTest {
         Path source = dir.resolve("absent");
         Path target = Files.writeString(dir.resolve("target"), "untouched");
 
-        assertOneLineFailure(durafile("copy", source.toString(), target.toString()), "copy", source,
-                "No such file or directory");
+        Result r = durafile("copy", source.toString(), target.toString());
+        assertOneLineFailure(r, "copy", target, "open source " + source + " failed: No such file or directory (ENOENT)");
+        assertThat(r.err()).doesNotContain("(ENOENT): No such");
         assertThat(Files.readString(target)).isEqualTo("untouched");
     }
 
@@ -231,8 +232,8 @@ class CliTest {
     void copyOfADirectoryFails() throws Exception {
         Path source = Files.createDirectory(dir.resolve("a-directory"));
 
-        assertOneLineFailure(durafile("copy", source.toString(), dir.resolve("t").toString()), "copy", source,
-                "is a directory");
+        assertOneLineFailure(durafile("copy", source.toString(), dir.resolve("t").toString()), "copy",
+                dir.resolve("t"), "open source " + source + " failed: it is a directory (EISDIR)");
     }
 
     @Test

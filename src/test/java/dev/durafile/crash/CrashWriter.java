@@ -23,8 +23,10 @@ import java.util.UUID;
  * VERSION once and prints {@code ACK VERSION}.
  *
  * <p>WRITER is {@code durafile:<backend>:<level>} or one of the deliberately broken writers of the
- * negative controls: {@code no-temp-fsync} (renames an unsynced temp, then syncs the directory) and
- * {@code in-place} (truncates the target and writes into it, then fsyncs).
+ * negative controls: {@code no-temp-fsync} (renames an unsynced temp, then syncs the directory),
+ * {@code in-place} (truncates the target and writes into it, then fsyncs) and {@code exchange-backup}
+ * (keeps a backup by exchanging a staged file with the target). {@code durafile:<backend>:<level>:backup}
+ * writes with {@link WriteOptions.Builder#keepBackup}.
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -38,7 +40,8 @@ public final class CrashWriter {
         if (spec.startsWith("durafile:")) {
             String[] p = spec.split(":");
             Engine engine = new Engine(Backends.load(p[1]));
-            WriteOptions options = WriteOptions.builder().durability(Durability.valueOf(p[2])).build();
+            WriteOptions options = WriteOptions.builder().durability(Durability.valueOf(p[2]))
+                    .keepBackup(p.length > 3 && p[3].equals("backup")).build();
             return (target, data) -> engine.write(target, ByteBuffer.wrap(data), options);
         }
         switch (spec) {
@@ -46,6 +49,8 @@ public final class CrashWriter {
                 return CrashWriter::noTempFsync;
             case "in-place":
                 return CrashWriter::inPlace;
+            case "exchange-backup":
+                return CrashWriter::exchangeBackup;
             default:
                 throw new IllegalArgumentException("unknown writer " + spec);
         }
@@ -58,6 +63,19 @@ public final class CrashWriter {
         try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
             dir.force(true);
         }
+    }
+
+    /**
+     * Keeps a backup the way that loses it: the new content is staged under a temp name and exchanged
+     * with the target, so for a moment the previous version exists only under that temp name (with its
+     * old mtime), before it is renamed to {@code <name>.bak}.
+     */
+    private static void exchangeBackup(Path target, byte[] data) throws IOException {
+        Engine engine = new Engine(Backends.load("jna"));
+        Path staged = target.resolveSibling(target.getFileName() + ".tmp." + UUID.randomUUID());
+        engine.createNew(staged, ByteBuffer.wrap(data), WriteOptions.defaults());
+        engine.exchange(staged, target);
+        Files.move(staged, target.resolveSibling(target.getFileName() + ".bak"), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void inPlace(Path target, byte[] data) throws IOException {

@@ -39,6 +39,11 @@ class PanamaCrashIT {
     }
 
     @Test
+    void everySyscallCrashOfABackupWriteKeepsThePreviousVersionReachable() throws Exception {
+        assertThat(SyscallCrashTest.crashBackupEverywhere(work, WRITER + ":backup", FLAGS)).isEmpty();
+    }
+
+    @Test
     void powerCutAtEveryPointLeavesOldOrNew() throws Exception {
         assertThat(PowerLossCrashTest.cutEverywhere(work, "ext4", WRITER, true, FLAGS)).isEmpty();
     }

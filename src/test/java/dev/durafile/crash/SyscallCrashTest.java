@@ -2,8 +2,12 @@ package dev.durafile.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.durafile.TempFileJanitor;
+import dev.durafile.TestSupport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,65 @@ class SyscallCrashTest {
         LOG.info("{}: {} crash points, {} violations", writer, points.size(), violations.size());
         KillLoopCrashTest.assertJanitorRemovesEveryLeftover(data);
         return violations;
+    }
+
+    /**
+     * A write that keeps a backup, crashed at every system call, then the janitor run with no age gate
+     * at all: the previous version is still the target or {@code <name>.bak}, never only under a temp
+     * name; once the write returned, the target is new and the backup the previous version.
+     *
+     * @return the violations found
+     */
+    static List<String> crashBackupEverywhere(Path dir, String writer, List<String> jvmFlags) throws Exception {
+        InjectedCrash.assumeStrace();
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path target = data.resolve("job.json");
+        Path backup = data.resolve("job.json.bak");
+        List<String> violations = new ArrayList<>();
+        for (InjectedCrash.Point p : InjectedCrash.enumerate(dir, writer, target, jvmFlags)) {
+            for (String name : TestSupport.names(data)) {
+                Files.delete(data.resolve(name));
+            }
+            Files.write(target, Versions.content(0));
+            InjectedCrash.Outcome o = InjectedCrash.run(dir, writer, target, 1, p, jvmFlags);
+            TempFileJanitor.sweep(data, Duration.ZERO);
+            long now = version(target);
+            long previous = version(backup);
+            String v = null;
+            if (now != 0 && now != 1) {
+                v = "target holds " + now;
+            } else if (now != 0 && previous != 0) {
+                v = "the previous version is gone: target " + now + ", backup " + previous;
+            } else if (o.acked && (now != 1 || previous != 0)) {
+                v = "acknowledged, but target " + now + " and backup " + previous;
+            }
+            if (v != null) {
+                violations.add(p + ": " + v);
+            }
+        }
+        LOG.info("{} with backup: {} violations", writer, violations.size());
+        return violations;
+    }
+
+    /** @return the version {@code file} holds, -1 if it is missing, -2 if it is no complete version */
+    private static long version(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        long v = Versions.versionOf(Files.readAllBytes(file));
+        return v < 0 ? -2 : v;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "nio"})
+    void everySyscallCrashOfABackupWriteKeepsThePreviousVersionReachable(String backend) throws Exception {
+        assertThat(crashBackupEverywhere(dir, "durafile:" + backend + ":DURABLE:backup", List.of())).isEmpty();
+    }
+
+    @Test
+    void negativeControlBackupByExchangeIsCaught() throws Exception {
+        assertThat(crashBackupEverywhere(dir, "exchange-backup", List.of()))
+                .anyMatch(v -> v.contains("the previous version is gone"));
     }
 
     @ParameterizedTest

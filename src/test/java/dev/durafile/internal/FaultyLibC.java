@@ -4,12 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link LibC} over the real JNA one that can refuse features or fail calls the way kernels and
- * file systems do, count calls, and stamp protocol events on one clock. For fallback, error-path and
- * group-commit tests.
+ * file systems do, and count calls. For fallback and error-path tests ({@link ForwardingBinding}
+ * stamps the protocol's events for the group-commit tests of every backend).
  */
 final class FaultyLibC implements LibC {
     private final LibC real = new JnaLibC();
@@ -18,6 +17,8 @@ final class FaultyLibC implements LibC {
     volatile boolean refuseRenameFlags;
     volatile boolean refuseLinks;
     volatile boolean refuseTmpFile;
+    /** Refuses to name an unnamed file, by descriptor or through /proc, as a kernel without either does. */
+    volatile boolean refuseUnnamedLinks;
     volatile int fdatasyncErrno;
     volatile int directoryFsyncErrno;
     volatile long directoryFsyncMillis;
@@ -28,11 +29,7 @@ final class FaultyLibC implements LibC {
     final AtomicInteger fdatasyncs = new AtomicInteger();
     final AtomicInteger directoryFsyncs = new AtomicInteger();
 
-    /** The event clock; {@link #lastRename} holds, per thread, the tick its last rename finished. */
-    final AtomicLong clock = new AtomicLong();
-    final ThreadLocal<Long> lastRename = new ThreadLocal<>();
-    /** Start and end ticks of every directory fsync, as {start, end} pairs. */
-    final java.util.List<long[]> directoryFsyncTicks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
 
     @Override
     public String name() {
@@ -52,6 +49,26 @@ final class FaultyLibC implements LibC {
     }
 
     @Override
+    public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
+        return real.statx(dirfd, path, flags, mask, buf);
+    }
+
+    @Override
+    public int fstatfs(int fd, byte[] buf) {
+        return real.fstatfs(fd, buf);
+    }
+
+    @Override
+    public int mkdirat(int dirfd, byte[] path, int mode) {
+        return real.mkdirat(dirfd, path, mode);
+    }
+
+    @Override
+    public long readlinkat(int dirfd, byte[] path, byte[] buf) {
+        return real.readlinkat(dirfd, path, buf);
+    }
+
+    @Override
     public long write(int fd, ByteBuffer buf) {
         return real.write(fd, buf);
     }
@@ -65,7 +82,6 @@ final class FaultyLibC implements LibC {
         if (directoryFsyncThrows != null) {
             throw directoryFsyncThrows;
         }
-        long start = clock.incrementAndGet();
         try {
             if (directoryFsyncMillis > 0) {
                 Thread.sleep(directoryFsyncMillis);
@@ -73,9 +89,7 @@ final class FaultyLibC implements LibC {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int r = directoryFsyncErrno != 0 ? -directoryFsyncErrno : real.fsync(fd);
-        directoryFsyncTicks.add(new long[] {start, clock.incrementAndGet()});
-        return r;
+        return directoryFsyncErrno != 0 ? -directoryFsyncErrno : real.fsync(fd);
     }
 
     @Override
@@ -92,21 +106,22 @@ final class FaultyLibC implements LibC {
                 return -Errno.EINVAL;
             }
         }
-        int r = real.renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
-        lastRename.set(clock.incrementAndGet());
-        return r;
+        return real.renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
     }
 
     @Override
     public int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
-        int r = real.renameat(olddirfd, oldpath, newdirfd, newpath);
-        lastRename.set(clock.incrementAndGet());
-        return r;
+        return real.renameat(olddirfd, oldpath, newdirfd, newpath);
     }
 
     @Override
     public int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
         links.incrementAndGet();
+        boolean unnamed = (flags & NativeBinding.AT_EMPTY_PATH) != 0
+                || new String(oldpath, java.nio.charset.StandardCharsets.US_ASCII).startsWith("/proc/");
+        if (unnamed && refuseUnnamedLinks) {
+            return -Errno.ENOENT;
+        }
         return refuseLinks ? -Errno.EPERM : real.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
     }
 
@@ -129,16 +144,6 @@ final class FaultyLibC implements LibC {
     public int close(int fd) {
         directoryFds.remove(fd);
         return real.close(fd);
-    }
-
-    @Override
-    public int geteuid() {
-        return real.geteuid();
-    }
-
-    @Override
-    public int getegid() {
-        return real.getegid();
     }
 
     @Override

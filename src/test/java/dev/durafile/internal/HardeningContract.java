@@ -1,0 +1,457 @@
+package dev.durafile.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.durafile.TestSupport;
+import dev.durafile.WriteOptions;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The write protocol under the threat model of SECURITY.md, per backend (one subclass each): a
+ * directory others can write, whose entries are swapped between two system calls; setgid directories
+ * and default ACLs; interrupts; threads that never ran a write before. Each test fails on the defect it
+ * is named after and asserts the one correct outcome, byte for byte and bit for bit.
+ */
+abstract class HardeningContract {
+    static final byte[] OLD = "old content, complete".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEW = "new content, also complete and longer".getBytes(StandardCharsets.UTF_8);
+    static final byte[] SECRET = "root's secret".getBytes(StandardCharsets.UTF_8);
+    /** An unprivileged user and group; no passwd entry is needed to own files. */
+    static final int USER = 1000;
+
+    @TempDir
+    Path dir;
+
+    /** @return the backend under test, as {@code Backends.load} names it */
+    abstract String backend();
+
+    FileBinding binding() {
+        return Backends.load(backend());
+    }
+
+    static Object attr(Path p, String name) throws IOException {
+        return Files.getAttribute(p, "unix:" + name, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    static int mode(Path p) throws IOException {
+        return (Integer) attr(p, "mode") & 07777;
+    }
+
+    /** A root-owned file, 0600, that an attacker wants root to hand over. */
+    private Path victim() throws IOException {
+        Path victim = Files.write(dir.resolve("victim"), SECRET);
+        Files.setAttribute(victim, "unix:mode", 0600);
+        return victim;
+    }
+
+    /** The target: owned by the unprivileged user, 0644, so root's write must chown and chmod its temp. */
+    private Path userTarget() throws IOException {
+        Path target = Files.write(dir.resolve("config.json"), OLD);
+        Files.setAttribute(target, "unix:uid", USER);
+        Files.setAttribute(target, "unix:gid", USER);
+        Files.setAttribute(target, "unix:mode", 0644);
+        return target;
+    }
+
+    private void assertVictimUntouched(Path victim) throws IOException {
+        assertThat(Files.readAllBytes(victim)).isEqualTo(SECRET);
+        assertThat(attr(victim, "uid")).isEqualTo(0);
+        assertThat(attr(victim, "gid")).isEqualTo(0);
+        assertThat(mode(victim)).isEqualTo(0600);
+    }
+
+    private void assertUserTargetUntouched(Path target) throws IOException {
+        assertThat(Files.isSymbolicLink(target)).isFalse();
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(attr(target, "uid")).isEqualTo(USER);
+        assertThat(attr(target, "gid")).isEqualTo(USER);
+        assertThat(mode(target)).isEqualTo(0644);
+    }
+
+    /** Root replaces a user's file; the attacker swaps the fresh temp before its owner and mode are set. */
+    private void attackedWrite(ForwardingBinding.Hook attack) throws IOException {
+        assumeTrue(TestSupport.isRoot(), "the attack is on root's write; needs root");
+        Path victim = victim();
+        Path target = userTarget();
+        ForwardingBinding attacked = new ForwardingBinding(binding());
+        attacked.afterCreate = attack;
+        assertThatThrownBy(() -> new Engine(attacked).write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults()))
+                .isInstanceOf(FileSystemException.class)
+                .satisfies(e -> assertThat(((FileSystemException) e).getFile()).isEqualTo(target.toString()))
+                .hasMessageContaining("verify temp file").hasMessageContaining("config.json.tmp.");
+        assertVictimUntouched(victim);
+        assertUserTargetUntouched(target);
+        assertThat(TestSupport.names(dir)).containsExactly("config.json", "victim");
+    }
+
+    @Test
+    void aTempSwappedForASymlinkIsNeitherChangedNorPublished() throws IOException {
+        attackedWrite(name -> {
+            Files.delete(dir.resolve(name));
+            Files.createSymbolicLink(dir.resolve(name), dir.resolve("victim"));
+        });
+    }
+
+    @Test
+    void aTempSwappedForAHardLinkIsNeitherChangedNorPublished() throws IOException {
+        attackedWrite(name -> {
+            Files.delete(dir.resolve(name));
+            Files.createLink(dir.resolve(name), dir.resolve("victim"));
+        });
+    }
+
+    @Test
+    void withoutAnAttackRootKeepsTheUsersOwnerAndMode() throws IOException {
+        assumeTrue(TestSupport.isRoot(), "chown to another user needs root");
+        Path target = userTarget();
+        new Engine(binding()).write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(attr(target, "uid")).isEqualTo(USER);
+        assertThat(attr(target, "gid")).isEqualTo(USER);
+        assertThat(mode(target)).isEqualTo(0644);
+    }
+
+    @Test
+    void aSetgidDirectoryDoesNotChangeTheGroupOfAReplacedFile() throws IOException {
+        assumeTrue(TestSupport.isRoot(), "a setgid directory of another group needs root");
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:gid", USER);
+        Files.setAttribute(shared, "unix:mode", 02775);
+        Path target = Files.write(shared.resolve("secret.json"), OLD);
+        assertThat(attr(target, "gid")).as("the setgid directory's group").isEqualTo(USER);
+        Files.setAttribute(target, "unix:gid", 0);
+        Files.setAttribute(target, "unix:mode", 0640);
+
+        new Engine(binding()).write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(attr(target, "uid")).isEqualTo(0);
+        assertThat(attr(target, "gid")).as("root:root 0640 must not become readable by group " + USER).isEqualTo(0);
+        assertThat(mode(target)).isEqualTo(0640);
+        // a new file gets what any new file there gets: the directory's group
+        Path fresh = shared.resolve("fresh.json");
+        new Engine(binding()).write(fresh, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        Path reference = Files.createFile(shared.resolve("reference"));
+        assertThat(attr(fresh, "gid")).isEqualTo(USER).isEqualTo(attr(reference, "gid"));
+        assertThat(mode(fresh)).isEqualTo(mode(reference));
+    }
+
+    @Test
+    void aDefaultAclDoesNotChangeTheModeOfAReplacedOrAnExplicitFile() throws Exception {
+        assumeTrue(TestSupport.works("setfacl", "--version"), "setfacl (package acl) is not installed");
+        Path acl = Files.createDirectory(dir.resolve("acl"));
+        TestSupport.run("setfacl", "-d", "-m", "u::rwx,g::r-x,o::---", acl.toString());
+        Path reference = Files.createFile(acl.resolve("reference"));
+        assertThat(mode(reference)).as("the default ACL masks o::r").isEqualTo(0640);
+        Engine engine = new Engine(binding());
+
+        Path replaced = Files.write(acl.resolve("replaced.json"), OLD);
+        Files.setAttribute(replaced, "unix:mode", 0644);
+        engine.write(replaced, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        assertThat(Files.readAllBytes(replaced)).isEqualTo(NEW);
+        assertThat(mode(replaced)).isEqualTo(0644);
+
+        Path explicit = acl.resolve("explicit.json");
+        engine.write(explicit, ByteBuffer.wrap(NEW),
+                WriteOptions.builder().permissions(PosixFilePermissions.fromString("rw-r--r--")).build());
+        assertThat(mode(explicit)).isEqualTo(0644);
+
+        Path fresh = acl.resolve("fresh.json");
+        engine.write(fresh, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        assertThat(mode(fresh)).as("a new file gets what the default ACL gives any new file").isEqualTo(0640);
+    }
+
+    @Test
+    void aPreInterruptedThreadWritesAndKeepsItsInterrupt() throws IOException {
+        Path target = Files.write(dir.resolve("interrupted"), OLD);
+        Engine engine = new Engine(binding());
+        for (boolean groupCommit : new boolean[] {true, false}) {
+            Thread.currentThread().interrupt();
+            try {
+                engine.write(target, ByteBuffer.wrap(NEW), WriteOptions.builder().groupCommit(groupCommit).build());
+            } finally {
+                assertThat(Thread.interrupted()).as("the caller's interrupt status is kept").isTrue();
+            }
+            assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+            Files.write(target, OLD);
+        }
+        assertThat(TestSupport.names(dir)).containsExactly("interrupted");
+    }
+
+    @Test
+    void anInterruptAfterTheRenameNeitherFailsTheWriteNorHidesThatItPublished() throws IOException {
+        Path target = Files.write(dir.resolve("state.json"), OLD);
+        ForwardingBinding b = new ForwardingBinding(binding());
+        b.afterRename = name -> Thread.currentThread().interrupt();
+        try {
+            new Engine(b).write(target, ByteBuffer.wrap(NEW), WriteOptions.builder().groupCommit(false).build());
+        } finally {
+            assertThat(Thread.interrupted()).isTrue();
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("state.json");
+    }
+
+    @Test
+    void aChannelClosedByAnInterruptBeforeTheRenameSaysTheTargetIsUnchanged() throws IOException {
+        Path target = Files.write(dir.resolve("state.json"), OLD);
+        ForwardingBinding b = new ForwardingBinding(binding());
+        b.beforeFileWrite = name -> {
+            throw new ClosedByInterruptException();
+        };
+        assertThatThrownBy(() -> new Engine(b).write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults()))
+                .isInstanceOf(InterruptedIOException.class)
+                .hasMessage(target + ": write interrupted (Thread.interrupt closed the channel); nothing was"
+                        + " published, the target is as it was")
+                .hasCauseInstanceOf(ClosedByInterruptException.class);
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("state.json");
+    }
+
+    /** Waits until {@code t} is parked or waiting. */
+    private static void awaitWaiting(Thread t) throws InterruptedException {
+        for (int i = 0; i < 10_000 && t.getState() != Thread.State.WAITING; i++) {
+            Thread.sleep(1);
+        }
+        assertThat(t.getState()).as("%s waits", t.getName()).isEqualTo(Thread.State.WAITING);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void anInterruptedGroupCommitLeaderFailsNoWriterOfItsBatch() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        AtomicInteger syncs = new AtomicInteger();
+        ForwardingBinding b = new ForwardingBinding(binding());
+        b.beforeDirectorySync = path -> awaitUninterruptibly(syncs.incrementAndGet() == 1 ? first : second);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean leaderInterrupted = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (String name : List.of("first", "leader", "w1", "w2")) {
+            Thread t = new Thread(() -> {
+                try (FileBinding.Directory d = b.openDirectory(dir)) {
+                    GroupCommit.sync(d);
+                    if (Thread.currentThread().getName().equals("leader")) {
+                        leaderInterrupted.set(Thread.interrupted());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failures.add(e);
+                }
+            }, name);
+            threads.add(t);
+            t.start();
+            awaitWaiting(t);
+        }
+        // "first" leads the first batch and waits in its fsync; the others queue for the next batch,
+        // which "leader" leads: interrupt it during its fsync, then let that fsync run
+        first.countDown();
+        for (int i = 0; i < 10_000 && syncs.get() < 2; i++) {
+            Thread.sleep(1);
+        }
+        assertThat(syncs.get()).isEqualTo(2);
+        threads.get(1).interrupt();
+        second.countDown();
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(syncs.get()).as("one fsync per batch").isEqualTo(2);
+        assertThat(leaderInterrupted).as("the leader's interrupt status is kept").isTrue();
+    }
+
+    /**
+     * The native backends stage heap data through buffers shared by all threads; java.nio stages it
+     * through the JDK's own per-thread buffer, the size of the write (1 KiB each here).
+     */
+    @Test
+    void writesFromFreshThreadsDoNotEachAllocateALargeDirectBuffer() throws Exception {
+        BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
+        Engine engine = new Engine(binding());
+        engine.write(dir.resolve("warm-up"), ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        long before = direct.getMemoryUsed();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Path target = dir.resolve("fresh-" + i);
+            CountDownLatch wrote = new CountDownLatch(1);
+            Thread t = new Thread(() -> {
+                try {
+                    engine.write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+                wrote.countDown();
+                awaitUninterruptibly(release);
+            });
+            threads.add(t);
+            t.start();
+            wrote.await();
+        }
+        // every writing thread is still alive, so a per-thread buffer would still be held
+        long grown = direct.getMemoryUsed() - before;
+        release.countDown();
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(grown).as("direct memory grown by 40 writes from 40 new threads").isLessThan(256 * 1024);
+        for (int i = 0; i < 40; i++) {
+            assertThat(Files.readAllBytes(dir.resolve("fresh-" + i))).isEqualTo(NEW);
+        }
+    }
+
+    /** @return the identity of {@code p} as the binding under test reports it for an open directory */
+    private Object identity(FileBinding b, Path p) throws IOException {
+        try (FileBinding.Directory d = b.openDirectory(p)) {
+            return d.stat().key;
+        }
+    }
+
+    @Test
+    void groupCommitSharesFsyncsAndReleasesEachWriterOnlyAfterAnFsyncOfItsDirectoryThatStartedAfterItsRename()
+            throws Exception {
+        ForwardingBinding b = new ForwardingBinding(binding());
+        b.beforeDirectorySync = path -> sleep(5);
+        Engine engine = new Engine(b);
+        List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < 16; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < 5; i++) {
+                        engine.write(dir.resolve("w" + id + "-" + i), ByteBuffer.wrap(NEW), WriteOptions.defaults());
+                        if (!b.covered(b.lastRename.get(), b.clock.incrementAndGet())) {
+                            violations.add("w" + id + "-" + i);
+                        }
+                    }
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    failure.set(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(violations).isEmpty();
+        assertThat(b.directorySyncs.size()).as("80 writes share directory fsyncs").isLessThan(80).isPositive();
+        for (int t = 0; t < 16; t++) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(Files.readAllBytes(dir.resolve("w" + t + "-" + i))).isEqualTo(NEW);
+            }
+        }
+        assertThat(TestSupport.temps(dir)).isEmpty();
+    }
+
+    @Test
+    void groupCommitReleasesAWriterOnlyByAnFsyncOfItsOwnDirectoryAfterThePathWasSwapped() throws Exception {
+        ForwardingBinding b = new ForwardingBinding(binding());
+        Path live = Files.createDirectory(dir.resolve("live"));
+        Files.createDirectory(dir.resolve("other"));
+        Object otherInode = identity(b, dir.resolve("other"));
+        CountDownLatch gate = new CountDownLatch(1);
+        b.beforeDirectorySync = path -> awaitUninterruptibly(gate);
+        Engine engine = new Engine(b);
+        List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> writers = new ArrayList<>();
+        for (String name : List.of("x", "y", "z")) {
+            if (name.equals("z")) {
+                // the path "live" now names the other directory's inode
+                Files.move(live, dir.resolve("old-live"));
+                Files.move(dir.resolve("other"), live);
+            }
+            Thread t = new Thread(() -> {
+                try {
+                    engine.write(live.resolve(name), ByteBuffer.wrap(NEW), WriteOptions.defaults());
+                    if (!b.covered(b.lastRename.get(), b.clock.incrementAndGet())) {
+                        violations.add(name);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+            }, name);
+            writers.add(t);
+            t.start();
+            // x waits in its fsync at the gate; y queues behind it; then z, into the other inode
+            awaitWaiting(t);
+        }
+        gate.countDown();
+        for (Thread t : writers) {
+            t.join(30_000);
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(violations).as("writers released without an fsync of their own directory").isEmpty();
+        assertThat(b.syncedSince(0)).contains(otherInode);
+        assertThat(Files.readAllBytes(dir.resolve("old-live/x"))).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(dir.resolve("old-live/y"))).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(live.resolve("z"))).isEqualTo(NEW);
+    }
+
+    @Test
+    void createDirectoriesFsyncsTheParentOfEveryComponentAlsoOfThoseOthersCreated() throws IOException {
+        ForwardingBinding b = new ForwardingBinding(binding());
+        // another thread or process made a/b and has not fsynced anything yet
+        Files.createDirectories(dir.resolve("a/b"));
+        int before = b.directorySyncs.size();
+        new Engine(b).createDirectories(dir.resolve("a/b/c/d"));
+        List<Object> parents = new ArrayList<>();
+        for (Path p = dir.resolve("a/b/c"); p != null; p = p.getParent()) {
+            parents.add(identity(b, p));
+        }
+        assertThat(b.syncedSince(before)).as("fsyncs of every parent, from the root down").containsAll(parents);
+        assertThat(Files.isDirectory(dir.resolve("a/b/c/d"))).isTrue();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
