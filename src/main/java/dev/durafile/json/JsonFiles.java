@@ -6,15 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durafile.AtomicFiles;
+import dev.durafile.SymlinkPolicy;
 import dev.durafile.WriteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,8 +64,13 @@ public final class JsonFiles {
     private static final ObjectMapper DEFAULT_MAPPER =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final String LOCK_SUFFIX = ".lock";
-    /** Per-file locks of this JVM, keyed by lock-file path; an entry lives while a thread holds or awaits it. */
-    private static final ConcurrentHashMap<Path, LocalLock> LOCKS = new ConcurrentHashMap<>();
+    /**
+     * Per-file locks of this JVM, keyed by the lock file's directory identity and name; an entry lives
+     * while a thread holds or awaits it.
+     */
+    private static final ConcurrentHashMap<Object, LocalLock> LOCKS = new ConcurrentHashMap<>();
+    /** Linux's limit on symbolic links followed in one lookup (MAXSYMLINKS). */
+    private static final int MAX_SYMLINKS = 40;
 
     private JsonFiles() {
     }
@@ -212,10 +221,11 @@ public final class JsonFiles {
      * The operator runs with the locks held: keep it short; do not update the same file from inside it
      * (this JVM's lock is reentrant but the file lock is not: that throws
      * {@link java.nio.channels.OverlappingFileLockException}), and update other files from inside it
-     * only in an order every thread and process keeps, or two updates may wait for each other forever. Every process must name the file by a
-     * path with the same file name in the same directory (the directory may be reached through
-     * symbolic links), since that names the lock file; the file name must leave room for the suffix
-     * {@code .lock}.
+     * only in an order every thread and process keeps, or two updates may wait for each other forever.
+     * The lock file sits beside the file the update writes: with {@link SymlinkPolicy#FOLLOW} (the
+     * default) the final target of any symbolic links, in its directory as the kernel resolves the
+     * path (through links, {@code ..} and bind mounts), so any two spellings of one file share the
+     * locks; the file name must leave room for the suffix {@code .lock}.
      *
      * @param <T> the value's type
      * @param file the file to update or create; its directory must exist
@@ -248,8 +258,9 @@ public final class JsonFiles {
         Objects.requireNonNull(operator, "operator");
         Objects.requireNonNull(mapper, "mapper");
         Objects.requireNonNull(options, "options");
-        Path lockFile = lockFileOf(file);
-        LocalLock local = lockLocally(lockFile);
+        LockSite site = lockSiteOf(file, options.symlinkPolicy());
+        Path lockFile = site.lockFile;
+        LocalLock local = lockLocally(site.key, lockFile);
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             // the file lock is released when the channel closes
             channel.lock();
@@ -259,7 +270,7 @@ public final class JsonFiles {
             return updated;
         } finally {
             local.lock.unlock();
-            forget(lockFile);
+            forget(site.key);
         }
     }
 
@@ -275,20 +286,45 @@ public final class JsonFiles {
         }
     }
 
-    /**
-     * @return {@code <name>.lock} in the real (symlink-free) directory of {@code file}, which also keys
-     *     this JVM's lock, so that paths reaching one directory through different links share the locks
-     */
-    private static Path lockFileOf(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath().normalize();
-        Path name = absolute.getFileName();
-        if (name == null) {
-            throw new IllegalArgumentException("not a file path: " + file);
+    /** Where an update of one file locks: its lock file, and the key of this JVM's lock for it. */
+    private static final class LockSite {
+        final Path lockFile;
+        /** The lock file's directory's identity (st_dev, st_ino) and its name: the same for every spelling. */
+        final Object key;
+
+        LockSite(Path lockFile, Object key) {
+            this.lockFile = lockFile;
+            this.key = key;
         }
-        return absolute.getParent().toRealPath().resolve(name + LOCK_SUFFIX);
     }
 
-    private static LocalLock lockLocally(Path key) throws InterruptedIOException {
+    /**
+     * @return {@code <name>.lock} beside the file the update writes: with {@link SymlinkPolicy#FOLLOW}
+     *     the final target of a chain of symbolic links, in its directory as the kernel resolves it
+     *     ({@code link/..} is the parent of the link's target, not the link's directory); keyed by that
+     *     directory's identity, so that any two spellings of one file, bind mounts included, share the
+     *     locks
+     */
+    private static LockSite lockSiteOf(Path file, SymlinkPolicy policy) throws IOException {
+        Path p = file.toAbsolutePath();
+        for (int hops = 0; policy == SymlinkPolicy.FOLLOW && Files.isSymbolicLink(p); hops++) {
+            if (hops == MAX_SYMLINKS) {
+                throw new FileSystemException(file.toString(), null,
+                        "resolve symbolic link failed: too many levels of symbolic links (ELOOP)");
+            }
+            p = p.resolveSibling(Files.readSymbolicLink(p));
+        }
+        Path name = p.getFileName();
+        if (name == null || name.toString().equals(".") || name.toString().equals("..")) {
+            throw new IllegalArgumentException("not a file path: " + file);
+        }
+        Path dir = p.getParent().toRealPath();
+        String lockName = name + LOCK_SUFFIX;
+        Object id = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        return new LockSite(dir.resolve(lockName), List.of(id != null ? id : dir, lockName));
+    }
+
+    private static LocalLock lockLocally(Object key, Path lockFile) throws InterruptedIOException {
         LocalLock entry = LOCKS.compute(key, (k, existing) -> {
             LocalLock used = existing == null ? new LocalLock() : existing;
             used.users++;
@@ -299,13 +335,13 @@ public final class JsonFiles {
         } catch (InterruptedException e) {
             forget(key);
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to update " + key);
+            throw new InterruptedIOException("interrupted while waiting to update " + lockFile);
         }
         return entry;
     }
 
     /** Drops one use of {@code key}'s entry, removing the entry when nobody holds or awaits it. */
-    private static void forget(Path key) {
+    private static void forget(Object key) {
         LOCKS.computeIfPresent(key, (k, entry) -> --entry.users == 0 ? null : entry);
     }
 

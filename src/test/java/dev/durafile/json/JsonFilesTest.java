@@ -202,15 +202,62 @@ class JsonFilesTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
         List<Path> viaEither = List.of(real.resolve("counter.json"), link.resolve("counter.json"),
                 dir.resolve("real/../link/./counter.json"));
-        int[] next = {0};
-        List<Long> seen = runConcurrently(6, 100, () -> {
-            synchronized (next) {
-                return viaEither.get(next[0]++ % viaEither.size());
-            }
-        });
+        List<Long> seen = runConcurrently(6, 100, roundRobin(viaEither));
         assertThat(JsonFiles.read(real.resolve("counter.json"), Counter.class)).isEqualTo(new Counter(600));
         assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 600).boxed().toList());
         assertThat(TestSupport.names(real)).containsExactly("counter.json", "counter.json.lock");
+    }
+
+    @Test
+    void dotDotAfterASymlinkIsResolvedAsTheKernelDoesSoBothSpellingsShareTheLock() throws Exception {
+        // link -> a/b, so link/.. is a (the kernel's answer), not the directory holding link (normalize's)
+        Path a = Files.createDirectories(dir.resolve("a/b")).getParent();
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("a/b"));
+        List<Path> spellings = List.of(a.resolve("counter.json"), dir.resolve("link/../counter.json"));
+        List<Long> seen = runConcurrently(6, 50, roundRobin(spellings));
+        assertThat(JsonFiles.read(a.resolve("counter.json"), Counter.class)).isEqualTo(new Counter(300));
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+        assertThat(TestSupport.names(a)).containsExactly("b", "counter.json", "counter.json.lock");
+        assertThat(TestSupport.names(dir)).containsExactly("a", "link");
+    }
+
+    @Test
+    void aBindMountOfTheDirectorySharesTheLockAndDoesNotOverlap() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestSupport.isRoot(), "a bind mount needs root");
+        Path a = Files.createDirectory(dir.resolve("a"));
+        Path bind = Files.createDirectory(dir.resolve("bind"));
+        TestSupport.run("mount", "--bind", a.toString(), bind.toString());
+        try {
+            List<Long> seen = runConcurrently(6, 50, roundRobin(List.of(a.resolve("counter.json"),
+                    bind.resolve("counter.json"))));
+            assertThat(JsonFiles.read(a.resolve("counter.json"), Counter.class)).isEqualTo(new Counter(300));
+            assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+            assertThat(TestSupport.names(a)).containsExactly("counter.json", "counter.json.lock");
+        } finally {
+            TestSupport.run("umount", bind.toString());
+        }
+    }
+
+    @Test
+    void aSymlinkedFileSharesTheLockOfItsTarget() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Files.createSymbolicLink(dir.resolve("counter.json"), Path.of("real/counter.json"));
+        List<Long> seen = runConcurrently(6, 50, roundRobin(List.of(real.resolve("counter.json"),
+                dir.resolve("counter.json"))));
+        assertThat(JsonFiles.read(real.resolve("counter.json"), Counter.class)).isEqualTo(new Counter(300));
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+        assertThat(TestSupport.names(real)).containsExactly("counter.json", "counter.json.lock");
+        assertThat(Files.isSymbolicLink(dir.resolve("counter.json"))).isTrue();
+    }
+
+    /** @return the spellings handed to successive threads in turn */
+    private static Callable<Path> roundRobin(List<Path> spellings) {
+        int[] next = {0};
+        return () -> {
+            synchronized (next) {
+                return spellings.get(next[0]++ % spellings.size());
+            }
+        };
     }
 
     /** Runs {@code threads} threads, each making {@code times} increments of the file it is handed. */
