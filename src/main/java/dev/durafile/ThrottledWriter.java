@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Outcomes</h2>
  * <ul>
- *   <li>A write that fails (the serializer throws, the directory is gone, the disk is full ...) is logged
- *       at WARN, leaves the target as it was, and is thrown by the next {@link #flush()} or
+ *   <li>A write that fails (the serializer throws, even an {@link Error}; the directory is gone, the disk
+ *       is full ...) is logged at WARN, leaves the target as it was, and is thrown by the next {@link #flush()} or
  *       {@link #close()} (the first such failure since the last one thrown), even if a later write
  *       succeeded. Later snapshots are still written.</li>
  *   <li>A crash (process killed, power cut) leaves the target holding one complete snapshot written
@@ -216,7 +216,8 @@ public final class ThrottledWriter<T> implements Closeable {
             AtomicFiles.write(target, serializer.serialize(snapshot), options);
         } catch (IOException e) {
             recordFailure(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: the snapshot is lost, and the next flush() must not return as if it were durable.
             recordFailure(new IOException("Writing a snapshot to " + target + " failed", e));
         } finally {
             synchronized (lock) {

@@ -226,6 +226,24 @@ class ThrottledWriterTest {
     }
 
     @Test
+    void aSerializerErrorInABackgroundWriteIsThrownByTheNextFlush() throws Exception {
+        Path target = dir.resolve("stats.json");
+        java.util.concurrent.CountDownLatch serializing = new java.util.concurrent.CountDownLatch(1);
+        AssertionError bug = new AssertionError("serializer bug");
+        try (ThrottledWriter<String> writer = ThrottledWriter.create(target, s -> {
+            serializing.countDown();
+            throw bug;
+        })) {
+            writer.publish("y");
+            // the background write has taken the snapshot; the flush queues behind it and finds nothing pending
+            assertThat(serializing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(writer::flush).isInstanceOf(IOException.class)
+                    .hasMessageContaining(target.toString()).hasCause(bug);
+        }
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
     void rejectsBadArguments() throws IOException {
         Path target = dir.resolve("x");
         assertThatThrownBy(() -> ThrottledWriter.create(target, WriteOptions.defaults(), Duration.ZERO, new Recorder()))
