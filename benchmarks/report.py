@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The budget report of durafile's benchmarks (DESIGN.md section 7), computed from one run's results.
+"""The budget report of durafile's benchmarks (the user story's budgets), computed from one run's results.
 
     report.py machine --dir DIR --java JAVA [--load-before L] [--settings S] > results/machine.json
     report.py report results/                                         # the report, from the JSON files
@@ -389,7 +389,7 @@ def report(args):
         ["Settings", m.get("settings", "?")],
     ])
     rows, failures = budget_rows(res)
-    lines += ["", "## Budgets (DESIGN.md section 7)", ""]
+    lines += ["", "## Budgets", ""]
     lines += table(["Budget", "Size", "panama", "jna", "nio", "Limit"], rows)
     lines += ["", f"{len(failures)} budget cells FAIL." if failures else "All budgets PASS."]
     lines += ["", "## Write latency (WriteBenchmark and the C floor, µs per write)", ""]

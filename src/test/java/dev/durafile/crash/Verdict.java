@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** The invariants of DESIGN.md section 2, checked on a target after a crash, byte for byte. */
+/** The invariants of CRASH-TESTING.md, checked on a target after a crash, byte for byte. */
 final class Verdict {
     private Verdict() {
     }

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The invariants of DESIGN.md section 2 for one target after a crash, byte for byte: the target holds
+ * The invariants of CRASH-TESTING.md for one target after a crash, byte for byte: the target holds
  * exactly OLD or NEW (absent or NEW for a first create), never empty, zero-filled, truncated or mixed;
  * NEW once a durable write has returned; nothing but the target and its temp files
  * {@code <name>.tmp.<uuid>} in its directory. Failures name what the target held.
