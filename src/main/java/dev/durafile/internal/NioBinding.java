@@ -431,18 +431,25 @@ final class NioBinding implements FileBinding {
                 throw Failures.ofJdk(e, "create temp file", file);
             }
             try {
-                Stat created = stat(name);
-                if (created == null || created.kind != Kind.REGULAR) {
-                    throw replaced(file, created);
+                BasicFileAttributes created = entries.view(name, BasicFileAttributeView.class).readAttributes();
+                if (!created.isRegularFile()) {
+                    throw replaced(file, new Stat(kind(created), created.fileKey(), null, -1, null, null));
                 }
-                return new NioFile(this, name, channel, created.key);
+                return new NioFile(this, name, channel, created.fileKey());
+            } catch (NoSuchFileException e) {
+                closeAfter(channel, e);
+                throw replaced(file, null);
             } catch (IOException | RuntimeException | Error e) {
-                try {
-                    channel.close();
-                } catch (IOException c) {
-                    e.addSuppressed(c);
-                }
+                closeAfter(channel, e);
                 throw e;
+            }
+        }
+
+        private void closeAfter(FileChannel channel, Throwable cause) {
+            try {
+                channel.close();
+            } catch (IOException c) {
+                cause.addSuppressed(c);
             }
         }
 
