@@ -415,7 +415,8 @@ abstract class AtomicFilesContract {
                     .hasMessageContaining(mnt.toString())
                     .hasMessageContaining("write")
                     .satisfies(e -> assertThat(((FileSystemException) e).getFile()).isEqualTo(target.toString()))
-                    .hasMessageContaining("statistics.json.tmp.");
+                    .hasMessageContaining("statistics.json.tmp.")
+                    .hasMessageContaining("No space left on device (ENOSPC)");
             assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
             assertThat(TestSupport.names(mnt)).containsExactly("statistics.json");
             // the space is really free again: a write that fits succeeds
@@ -480,6 +481,36 @@ abstract class AtomicFilesContract {
             fs.destroy();
             fs.waitFor();
         }
+    }
+
+    @Test
+    void aCopyFromAFifoIsRefusedInsteadOfBlocking() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        TestSupport.run("mkfifo", fifo.toString());
+        Path target = dir.resolve("copy");
+        java.util.concurrent.CompletableFuture<Throwable> copied = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                engine().copy(fifo, target, WriteOptions.defaults());
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        assertThat(copied.get(10, TimeUnit.SECONDS)).isInstanceOf(FileSystemException.class)
+                .hasMessage(target + ": open source " + fifo + " failed: it is not a regular file (a FIFO, device or"
+                        + " socket)");
+        assertThat(TestSupport.names(dir)).containsExactly("fifo");
+    }
+
+    @Test
+    void exchangeNamesBothEntriesAsTheCallerPassedThem() {
+        Path a = Path.of("target", "no-such-entry-a");
+        Path b = Path.of("target", "no-such-entry-b");
+        assertThatThrownBy(() -> engine().exchange(a, b)).isInstanceOf(FileSystemException.class)
+                .satisfies(e -> {
+                    assertThat(((FileSystemException) e).getFile()).isEqualTo(a.toString());
+                    assertThat(((FileSystemException) e).getOtherFile()).isEqualTo(b.toString());
+                });
     }
 
     @Test

@@ -40,6 +40,7 @@ final class CapabilityProbe {
                 boolean hardLinks = refusedAsUnsupported(() -> d.link(existing, linked));
                 Capabilities cache = Capabilities.of(d);
                 cache.noReplaceRefused = !noReplace;
+                cache.exchangeRefused = !exchange;
                 cache.tmpFileRefused = !tmpFile;
                 return new FileSystemCapabilities(dir, type, binding.name(), noReplace, exchange, tmpFile, hardLinks,
                         dirSync);

@@ -11,7 +11,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -76,24 +81,29 @@ public final class Engine {
     public void exchange(Path a, Path b) throws IOException {
         Path pa = entry(a, "a");
         Path pb = entry(b, "b");
-        if (pa.getFileSystem() != pb.getFileSystem()) {
-            throw Failures.unsupported("exchange", pa, pb, "different file systems");
-        }
-        FileBinding fb = bindingFor(pa);
-        try (FileBinding.Directory da = fb.openDirectory(pa.getParent());
-                FileBinding.Directory db = pa.getParent().equals(pb.getParent()) ? null
-                        : fb.openDirectory(pb.getParent())) {
-            FileBinding.Directory other = db != null ? db : da;
-            da.rename(pa.getFileName().toString(), other, pb.getFileName().toString(), FileBinding.RenameMode.EXCHANGE);
-            try {
-                GroupCommit.sync(da);
-                if (db != null) {
-                    GroupCommit.sync(db);
-                }
-            } catch (IOException e) {
-                throw Failures.afterPublish(a.toString(), "the directory fsync that makes the swap survive a power cut",
-                        e);
+        try {
+            if (pa.getFileSystem() != pb.getFileSystem()) {
+                throw Failures.unsupported("exchange", pa, pb, "different file systems");
             }
+            FileBinding fb = bindingFor(pa);
+            try (FileBinding.Directory da = fb.openDirectory(pa.getParent());
+                    FileBinding.Directory db = pa.getParent().equals(pb.getParent()) ? null
+                            : fb.openDirectory(pb.getParent())) {
+                FileBinding.Directory other = db != null ? db : da;
+                da.rename(pa.getFileName().toString(), other, pb.getFileName().toString(),
+                        FileBinding.RenameMode.EXCHANGE);
+                try {
+                    GroupCommit.sync(da);
+                    if (db != null) {
+                        GroupCommit.sync(db);
+                    }
+                } catch (IOException e) {
+                    throw Failures.afterPublish(a.toString(), "the directory fsync that makes the swap survive a"
+                            + " power cut", e);
+                }
+            }
+        } catch (IOException e) {
+            throw Failures.forTarget(e, a.toString(), b.toString());
         }
     }
 
@@ -106,40 +116,74 @@ public final class Engine {
         return abs;
     }
 
+    /** Linux's limit on symbolic links followed in one lookup (MAXSYMLINKS). */
+    private static final int MAX_SYMLINKS = 40;
+
+    /** One name still to walk in {@link #createDirectories}; those from a link's target are never created. */
+    private static final class Step {
+        final String name;
+        final boolean mayCreate;
+
+        Step(String name, boolean mayCreate) {
+            this.name = name;
+            this.mayCreate = mayCreate;
+        }
+    }
+
     /**
-     * Creates {@code dir} and any missing parents. Walking from the root, each component is created if
-     * missing (whoever else creates it at the same time), opened relative to its parent, and its parent
-     * is fsynced, also where the component already existed: another thread or process may have created
-     * it without making it durable yet. So once this returns, the whole chain survives a power cut.
+     * Creates {@code dir} and any missing parents, walking the path as the kernel resolves it: from the
+     * root, each component is created if missing (whoever else creates it at the same time), opened
+     * relative to its parent, and its parent is fsynced, also where the component already existed
+     * (another thread or process may have created it without making it durable). A component that is a
+     * symbolic link is resolved the same way, component by component, so the directories its target
+     * passes through are made durable too; a link to something that does not exist is an error, as in
+     * {@link Files#createDirectories}. Once this returns, the whole chain survives a power cut.
      */
     public Path createDirectories(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Path abs = dir.toAbsolutePath();
         FileBinding fb = bindingFor(abs);
+        Deque<Step> steps = new ArrayDeque<>();
+        push(steps, abs.getRoot().relativize(abs), true);
         FileBinding.Directory current = fb.openDirectory(abs.getRoot());
+        int links = 0;
         try {
-            for (Path component : abs.getRoot().relativize(abs)) {
-                String name = component.toString();
-                if (name.isEmpty()) {
+            while (!steps.isEmpty()) {
+                Step step = steps.pop();
+                if (step.name.isEmpty() || step.name.equals(".")) {
                     continue;
                 }
-                if (!current.createDirectory(name)) {
-                    FileBinding.Stat there = current.stat(name);
-                    if (there != null && there.kind != FileBinding.Kind.DIRECTORY
-                            && there.kind != FileBinding.Kind.SYMLINK) {
-                        throw Failures.exists("create directory", current.path().resolve(name).toString(),
-                                "it exists and is not a directory");
+                if (step.name.equals("..")) {
+                    current = descend(current, current.openDirectory(".."));
+                    continue;
+                }
+                FileBinding.Stat there = current.stat(step.name);
+                if (there == null && step.mayCreate) {
+                    current.createDirectory(step.name);
+                    there = current.stat(step.name);
+                }
+                if (there == null) {
+                    throw Failures.exists("create directory", current.path().resolve(step.name).toString(),
+                            "a symbolic link on the way leads to nothing");
+                }
+                // the entry, whoever made it, must survive a power cut
+                GroupCommit.sync(current);
+                if (there.kind == FileBinding.Kind.SYMLINK) {
+                    if (++links > MAX_SYMLINKS) {
+                        throw Failures.of("create directory", dir, "too many levels of symbolic links (ELOOP)");
                     }
+                    Path target = abs.getFileSystem().getPath(current.readLink(step.name));
+                    push(steps, target.isAbsolute() ? target.getRoot().relativize(target) : target, false);
+                    if (target.isAbsolute()) {
+                        current = descend(current, fb.openDirectory(target.getRoot()));
+                    }
+                    continue;
                 }
-                FileBinding.Directory child = current.openDirectory(name);
-                try {
-                    GroupCommit.sync(current);
-                } catch (IOException | RuntimeException | Error e) {
-                    closeAfter(child, e);
-                    throw e;
+                if (there.kind != FileBinding.Kind.DIRECTORY) {
+                    throw Failures.exists("create directory", current.path().resolve(step.name).toString(),
+                            "it exists and is not a directory");
                 }
-                current.close();
-                current = child;
+                current = descend(current, current.openDirectory(step.name));
             }
         } catch (IOException e) {
             closeAfter(current, e);
@@ -150,6 +194,29 @@ public final class Engine {
         }
         current.close();
         return dir;
+    }
+
+    /** Puts the names of {@code relative} in front of {@code steps}, in order. */
+    private static void push(Deque<Step> steps, Path relative, boolean mayCreate) {
+        List<Step> names = new ArrayList<>();
+        for (Path name : relative) {
+            names.add(new Step(name.toString(), mayCreate));
+        }
+        for (int i = names.size() - 1; i >= 0; i--) {
+            steps.push(names.get(i));
+        }
+    }
+
+    /** Closes {@code from} once {@code to} is open; @return {@code to} */
+    private static FileBinding.Directory descend(FileBinding.Directory from, FileBinding.Directory to)
+            throws IOException {
+        try {
+            from.close();
+        } catch (IOException e) {
+            closeAfter(to, e);
+            throw e;
+        }
+        return to;
     }
 
     private static void closeAfter(FileBinding.Directory d, Throwable cause) {
@@ -182,21 +249,22 @@ public final class Engine {
     /**
      * Copies {@code source} (following symlinks) to {@code target} atomically. A new target gets the
      * source's permissions unless the options name others. Every failure names {@code target}; a failure
-     * to read the source says so and names it.
+     * to read the source says so and names it. The source must be a regular file (a FIFO would block),
+     * and the file opened must be the one whose permissions were read: its identity (fileKey) is the
+     * same before and after the open.
      */
     public void copy(Path source, Path target, WriteOptions options) throws IOException {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
-        int sourceMode = -1;
-        try {
-            if (source.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                sourceMode = Modes.toMode(Files.readAttributes(source, PosixFileAttributes.class).permissions());
-            }
-        } catch (IOException e) {
-            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target.toString());
-        }
-        try (FileChannel in = openSource(source, target);
+        String t = target.toString();
+        BasicFileAttributes before = sourceAttributes(source, t);
+        int sourceMode = before instanceof PosixFileAttributes
+                ? Modes.toMode(((PosixFileAttributes) before).permissions()) : -1;
+        try (FileChannel in = openSource(source, t);
                 PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, sourceMode)) {
+            if (!Objects.equals(before.fileKey(), sourceAttributes(source, t).fileKey())) {
+                throw Failures.forTarget(Failures.of("open source", source, "it was replaced while it was opened"), t);
+            }
             ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
             while (read(in, buf, source, target) >= 0) {
                 buf.flip();
@@ -207,15 +275,31 @@ public final class Engine {
         }
     }
 
-    private static FileChannel openSource(Path source, Path target) throws IOException {
-        if (Files.isDirectory(source)) {
-            throw Failures.forTarget(Failures.of("open source", source, "it is a directory (EISDIR)"),
-                    target.toString());
+    /** @return the source's attributes (POSIX ones where the file system has them); it must be a regular file */
+    private static BasicFileAttributes sourceAttributes(Path source, String target) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = source.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.readAttributes(source, PosixFileAttributes.class)
+                    : Files.readAttributes(source, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target);
         }
+        if (a.isDirectory()) {
+            throw Failures.forTarget(Failures.of("open source", source, "it is a directory (EISDIR)"), target);
+        }
+        if (!a.isRegularFile()) {
+            throw Failures.forTarget(Failures.of("open source", source,
+                    "it is not a regular file (a FIFO, device or socket)"), target);
+        }
+        return a;
+    }
+
+    private static FileChannel openSource(Path source, String target) throws IOException {
         try {
             return FileChannel.open(source, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target.toString());
+            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target);
         }
     }
 

@@ -22,6 +22,7 @@ final class Errno {
     static final int ENAMETOOLONG = 36;
     static final int ENOSYS = 38;
     static final int ENOTEMPTY = 39;
+    static final int ENODATA = 61;
     static final int ELOOP = 40;
     static final int EOPNOTSUPP = 95;
     static final int EDQUOT = 122;
@@ -48,6 +49,7 @@ final class Errno {
             case ENAMETOOLONG: return "ENAMETOOLONG";
             case ENOSYS: return "ENOSYS";
             case ENOTEMPTY: return "ENOTEMPTY";
+            case ENODATA: return "ENODATA";
             case ELOOP: return "ELOOP";
             case EOPNOTSUPP: return "EOPNOTSUPP";
             case EDQUOT: return "EDQUOT";

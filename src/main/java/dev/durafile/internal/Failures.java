@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The one place where durafile builds the exceptions it throws for failed file operations. Every one
@@ -105,10 +106,10 @@ final class Failures {
         }
         String f = file != null ? file.toString() : null;
         if (!(e instanceof FileSystemException)) {
-            return withCause(new FileSystemException(f, null, operation + FAILED + e.getMessage()), e);
+            return withCause(new FileSystemException(f, null, operation + FAILED + withSymbol(e.getMessage())), e);
         }
         FileSystemException fse = (FileSystemException) e;
-        String why = fse.getReason() != null ? fse.getReason() : meaning(fse);
+        String why = fse.getReason() != null ? withSymbol(fse.getReason()) : meaning(fse);
         String o = fse.getOtherFile();
         return withCause(sameType(fse, f != null ? f : fse.getFile(), o, operation + FAILED + why), e);
     }
@@ -122,19 +123,29 @@ final class Failures {
      * @return {@code e} itself if it already names the target or is not a file-system failure
      */
     static IOException forTarget(IOException e, String target) {
+        return forTarget(e, target, null);
+    }
+
+    /**
+     * {@link #forTarget(IOException, String)} for a call on two entries, such as an exchange: the
+     * result's {@link FileSystemException#getOtherFile()} is {@code other}, as the caller named it.
+     */
+    static IOException forTarget(IOException e, String target, String other) {
         if (!(e instanceof FileSystemException)) {
             return e;
         }
         FileSystemException fse = (FileSystemException) e;
-        if (target.equals(fse.getFile())) {
+        if (target.equals(fse.getFile()) && Objects.equals(other, fse.getOtherFile())) {
             return e;
         }
         String reason = fse.getReason() != null ? fse.getReason() : meaning(fse);
-        int at = reason.indexOf(FAILED);
-        String where = fse.getFile() == null ? "" : " " + fse.getFile();
-        String retargeted = at < 0 ? reason + " (" + fse.getFile() + ")"
-                : reason.substring(0, at) + where + reason.substring(at);
-        FileSystemException r = sameType(fse, target, null, retargeted);
+        String retargeted = reason;
+        if (!target.equals(fse.getFile()) && fse.getFile() != null) {
+            int at = reason.indexOf(FAILED);
+            retargeted = at < 0 ? reason + " (" + fse.getFile() + ")"
+                    : reason.substring(0, at) + " " + fse.getFile() + reason.substring(at);
+        }
+        FileSystemException r = sameType(fse, target, other, retargeted);
         r.initCause(e);
         return r;
     }
@@ -191,6 +202,36 @@ final class Failures {
             return new AtomicMoveNotSupportedException(file, other, reason);
         }
         return new FileSystemException(file, other, reason);
+    }
+
+    /** The C library's texts the JDK puts in its reasons, with their errno symbols. */
+    private static final java.util.Map<String, String> SYMBOLS = java.util.Map.ofEntries(
+            java.util.Map.entry("Operation not permitted", "EPERM"),
+            java.util.Map.entry("No such file or directory", "ENOENT"),
+            java.util.Map.entry("Input/output error", "EIO"),
+            java.util.Map.entry("Permission denied", "EACCES"),
+            java.util.Map.entry("Device or resource busy", "EBUSY"),
+            java.util.Map.entry("File exists", "EEXIST"),
+            java.util.Map.entry("Invalid cross-device link", "EXDEV"),
+            java.util.Map.entry("Not a directory", "ENOTDIR"),
+            java.util.Map.entry("Is a directory", "EISDIR"),
+            java.util.Map.entry("Invalid argument", "EINVAL"),
+            java.util.Map.entry("Text file busy", "ETXTBSY"),
+            java.util.Map.entry("File too large", "EFBIG"),
+            java.util.Map.entry("No space left on device", "ENOSPC"),
+            java.util.Map.entry("Read-only file system", "EROFS"),
+            java.util.Map.entry("Too many links", "EMLINK"),
+            java.util.Map.entry("File name too long", "ENAMETOOLONG"),
+            java.util.Map.entry("Directory not empty", "ENOTEMPTY"),
+            java.util.Map.entry("Too many levels of symbolic links", "ELOOP"),
+            java.util.Map.entry("Operation not supported", "EOPNOTSUPP"),
+            java.util.Map.entry("Disk quota exceeded", "EDQUOT"),
+            java.util.Map.entry("Stale file handle", "ESTALE"));
+
+    /** @return {@code text} with its errno symbol appended where it is a C library text this knows */
+    private static String withSymbol(String text) {
+        String symbol = SYMBOLS.get(text);
+        return symbol == null ? text : text + " (" + symbol + ")";
     }
 
     /** What a JDK exception that carries no reason stands for. */

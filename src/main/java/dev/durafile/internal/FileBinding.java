@@ -117,6 +117,13 @@ public interface FileBinding {
          */
         Stat stat(String name) throws IOException;
 
+        /**
+         * @param name an entry of this directory (a symbolic link is not followed)
+         * @return its POSIX access ACL ({@code system.posix_acl_access}, the kernel's form), or null if
+         *     it has none, or the binding or file system cannot read it
+         */
+        byte[] acl(String name) throws IOException;
+
         /** @return the target of the symbolic link {@code name} of this directory */
         String readLink(String name) throws IOException;
 
@@ -164,7 +171,8 @@ public interface FileBinding {
          * Creates a new file exclusively ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), open for writing.
          *
          * @param name a file name in this directory
-         * @param mode the permission bits to create it with (the umask or a default ACL applies)
+         * @param mode the permission bits to create it with (the umask or a default ACL applies; a
+         *     binding may add owner read and write, which it needs to change the file's attributes)
          * @return the open file
          * @throws IOException if it exists or cannot be created
          */
@@ -205,6 +213,15 @@ public interface FileBinding {
 
         /** Sets the exact permission bits, ignoring the umask. */
         void setMode(int mode) throws IOException;
+
+        /**
+         * @return this file's POSIX access ACL (a file created in a directory with a default ACL
+         *     inherits one), or null if it has none or the binding cannot read ACLs (java.nio)
+         */
+        byte[] acl() throws IOException;
+
+        /** Replaces this file's POSIX access ACL with {@code acl}, or removes it if null. */
+        void setAcl(byte[] acl) throws IOException;
 
         /**
          * Gives the file this owner and group.

@@ -26,7 +26,20 @@ final class FileSystemTypes {
             Map.entry(0x01021997L, "9p"),
             Map.entry(0xCA451A4EL, "bcachefs"));
 
+    /** File systems that always have hard links, so an EPERM from link(2) there is a permission error. */
+    private static final java.util.Set<String> WITH_HARD_LINKS = java.util.Set.of("ext2/ext3/ext4", "ext2", "ext3",
+            "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "zfs", "bcachefs", "ramfs", "nfs", "nfs4");
+
     private FileSystemTypes() {
+    }
+
+    /**
+     * @param type a type as {@link #name} or the mount table names it
+     * @return true if that file system always supports hard links (EPERM from link(2) there means the
+     *     process may not link this file: an immutable file, or {@code fs.protected_hardlinks})
+     */
+    static boolean hasHardLinks(String type) {
+        return WITH_HARD_LINKS.contains(type);
     }
 
     /** @return the file system's name, or {@code "0x<magic>"} for one not listed */

@@ -28,6 +28,13 @@ interface LibC {
 
     int mkdirat(int dirfd, byte[] path, int mode);
 
+    /** @return the size of the extended attribute {@code name} placed in {@code buf} */
+    int fgetxattr(int fd, byte[] name, byte[] buf);
+
+    int fsetxattr(int fd, byte[] name, byte[] value, int flags);
+
+    int fremovexattr(int fd, byte[] name);
+
     /** @return the number of bytes of the link's target placed in {@code buf} (not NUL-terminated) */
     long readlinkat(int dirfd, byte[] path, byte[] buf);
 

@@ -39,6 +39,11 @@ final class NativeBinding implements FileBinding {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFLNK = 0120000;
     private static final int PROBE_MODE = 0600;
+    private static final int O_NONBLOCK = 04000;
+    /** The extended attribute holding a file's POSIX access ACL. */
+    private static final byte[] ACL_XATTR = cStringAscii("system.posix_acl_access");
+    /** Larger than any POSIX ACL a Linux file system stores (4 bytes plus 8 an entry). */
+    private static final int ACL_MAX = 64 * 1024;
     /** The longest symbolic link target read (PATH_MAX). */
     private static final int PATH_MAX = 4096;
 
@@ -90,6 +95,11 @@ final class NativeBinding implements FileBinding {
         } catch (RuntimeException e) {
             return Charset.defaultCharset();
         }
+    }
+
+    private static byte[] cStringAscii(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     /** @return {@code s} in the JDK's file-name encoding, NUL-terminated */
@@ -219,6 +229,18 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
+        public byte[] acl(String name) throws IOException {
+            int f = libc.openat(fd, cString(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+            if (f < 0) {
+                LOG.debug("{}: its ACL cannot be read ({})", path.resolve(name), Errno.symbol(-f));
+                return null;
+            }
+            try (NativeFile file = new NativeFile(path.resolve(name), f)) {
+                return file.acl();
+            }
+        }
+
+        @Override
         public String readLink(String name) throws IOException {
             byte[] buf = new byte[PATH_MAX];
             long n = libc.readlinkat(fd, cString(name), buf);
@@ -332,7 +354,9 @@ final class NativeBinding implements FileBinding {
         @Override
         public void link(String from, String to) throws IOException {
             int r = libc.linkat(fd, cString(from), fd, cString(to), 0);
-            if (r == -Errno.EPERM || r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS || r == -Errno.EMLINK) {
+            boolean refused = r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS || r == -Errno.EMLINK
+                    || r == -Errno.EPERM && !FileSystemTypes.hasHardLinks(fileSystemType());
+            if (refused) {
                 throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
                         "hard link refused by the file system: " + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
             }
@@ -469,6 +493,27 @@ final class NativeBinding implements FileBinding {
             int r = libc.fchmod(fd, mode);
             if (r < 0) {
                 throw failure(r, "fchmod", path, null);
+            }
+        }
+
+        @Override
+        public byte[] acl() throws IOException {
+            byte[] buf = new byte[ACL_MAX];
+            int n = libc.fgetxattr(fd, ACL_XATTR, buf);
+            if (n == -Errno.ENODATA || n == -Errno.EOPNOTSUPP) {
+                return null;
+            }
+            if (n < 0) {
+                throw failure(n, "read ACL", path, null);
+            }
+            return java.util.Arrays.copyOf(buf, n);
+        }
+
+        @Override
+        public void setAcl(byte[] acl) throws IOException {
+            int r = acl == null ? libc.fremovexattr(fd, ACL_XATTR) : libc.fsetxattr(fd, ACL_XATTR, acl, 0);
+            if (r < 0 && !(acl == null && r == -Errno.ENODATA)) {
+                throw failure(r, acl == null ? "remove ACL" : "set ACL", path, null);
             }
         }
 

@@ -79,41 +79,64 @@ final class NioBinding implements FileBinding {
                 : a.isSymbolicLink() ? Kind.SYMLINK : Kind.OTHER;
     }
 
-    /** How many times a stat is tried whose two reads saw different files (a concurrent rename). */
-    private static final int STAT_ATTEMPTS = 3;
-
     /**
-     * A user or group as this binding reports it: compared by its number, which the "unix" view gives
-     * without a user-database lookup; the JDK principal it stands for is looked up only for a chown.
+     * A user or group as this binding reports it: by its number where the "unix" view gave one without
+     * a user-database lookup, else by the JDK principal; the principal of a number is looked up only
+     * when a chown needs it, or to compare it with a principal.
      */
     private static final class Id {
-        private final int number;
+        /** The uid or gid, or null where only the principal is known. */
+        private final Integer number;
         private final boolean group;
         private final PrincipalSource source;
+        private Object principal;
 
-        Id(int number, boolean group, PrincipalSource source) {
+        private Id(Integer number, boolean group, PrincipalSource source, Object principal) {
             this.number = number;
             this.group = group;
             this.source = source;
+            this.principal = principal;
+        }
+
+        static Id ofNumber(int number, boolean group, PrincipalSource source) {
+            return new Id(number, group, source, null);
+        }
+
+        static Id ofPrincipal(Object principal, boolean group) {
+            return new Id(null, group, g -> principal, principal);
         }
 
         Object principal() throws IOException {
-            return source.principal(group);
+            if (principal == null) {
+                principal = source.principal(group);
+            }
+            return principal;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Id && ((Id) o).number == number && ((Id) o).group == group;
+            if (!(o instanceof Id) || ((Id) o).group != group) {
+                return false;
+            }
+            Id other = (Id) o;
+            if (number != null && other.number != null) {
+                return number.equals(other.number);
+            }
+            try {
+                return principal().equals(other.principal());
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         @Override
         public int hashCode() {
-            return number * 2 + (group ? 1 : 0);
+            return Boolean.hashCode(group);
         }
 
         @Override
         public String toString() {
-            return Integer.toString(number);
+            return number != null ? number.toString() : String.valueOf(principal);
         }
     }
 
@@ -347,42 +370,55 @@ final class NioBinding implements FileBinding {
         }
 
         /**
-         * lstat of an entry: what it is and its identity relative to this directory; its mode, owner and
-         * group from the "unix" view (numbers, no user-database lookup) where the file system has one,
-         * taken only if that read saw the same file, else from the "posix" view.
+         * lstat of an entry relative to this directory: what it is and its identity; its mode, owner and
+         * group from the "unix" view by path (numbers, no user-database lookup) where that read saw the
+         * same file, else (no "unix" view, or the directory's path now leads elsewhere) from the
+         * "posix" view relative to this directory, whose owner and group are principals.
          */
         @Override
         public Stat stat(String name) throws IOException {
             Path file = path.resolve(name);
+            BasicFileAttributes basic;
             try {
-                for (int attempt = 1;; attempt++) {
-                    BasicFileAttributes basic = entries.view(name, BasicFileAttributeView.class).readAttributes();
-                    if (!unix) {
-                        PosixFileAttributeView posix = entries.view(name, PosixFileAttributeView.class);
-                        if (posix == null) {
-                            return new Stat(kind(basic), basic.fileKey(), null, -1, null, null);
-                        }
-                        PosixFileAttributes p = posix.readAttributes();
-                        return new Stat(kind(p), p.fileKey(), null, Modes.toMode(p.permissions()), p.owner(), p.group());
-                    }
-                    Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,fileKey",
-                            LinkOption.NOFOLLOW_LINKS);
+                basic = entries.view(name, BasicFileAttributeView.class).readAttributes();
+                Map<String, Object> a = unix ? unixAttributes(file) : null;
+                if (a != null) {
                     if (Objects.equals(a.get("fileKey"), basic.fileKey())) {
                         PrincipalSource source = group -> {
                             PosixFileAttributes p = entries.view(name, PosixFileAttributeView.class).readAttributes();
                             return group ? p.group() : p.owner();
                         };
                         return new Stat(kind(basic), basic.fileKey(), null, (Integer) a.get("mode") & 0777,
-                                new Id((Integer) a.get("uid"), false, source), new Id((Integer) a.get("gid"), true, source));
-                    }
-                    if (attempt == STAT_ATTEMPTS) {
-                        throw Failures.of("stat", file, "it was replaced each time it was read");
+                                Id.ofNumber((Integer) a.get("uid"), false, source),
+                                Id.ofNumber((Integer) a.get("gid"), true, source));
                     }
                 }
+                PosixFileAttributeView posix = entries.view(name, PosixFileAttributeView.class);
+                if (posix == null) {
+                    return new Stat(kind(basic), basic.fileKey(), null, -1, null, null);
+                }
+                PosixFileAttributes p = posix.readAttributes();
+                return new Stat(kind(p), p.fileKey(), null, Modes.toMode(p.permissions()),
+                        Id.ofPrincipal(p.owner(), false), Id.ofPrincipal(p.group(), true));
             } catch (NoSuchFileException e) {
                 return null;
             } catch (IOException e) {
                 throw Failures.ofJdk(e, "stat", file);
+            }
+        }
+
+        /** java.nio cannot read POSIX ACLs. */
+        @Override
+        public byte[] acl(String name) {
+            return null;
+        }
+
+        /** @return the entry's "unix" attributes read by path, or null if the path now leads to nothing */
+        private Map<String, Object> unixAttributes(Path file) throws IOException {
+            try {
+                return Files.readAttributes(file, "unix:mode,uid,gid,fileKey", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return null;
             }
         }
 
@@ -421,8 +457,10 @@ final class NioBinding implements FileBinding {
             Path file = path.resolve(name);
             Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
+            // owner read and write: the JDK opens the temp by name to chmod or chown it, which needs them;
+            // the protocol then sets the exact mode
             FileAttribute<?>[] attrs = entries.ownView(PosixFileAttributeView.class) != null
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Modes.toPermissions(mode))}
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Modes.toPermissions(mode | 0600))}
                     : new FileAttribute<?>[0];
             FileChannel channel;
             try {
@@ -463,19 +501,58 @@ final class NioBinding implements FileBinding {
             throw new UnsupportedOperationException("java.nio creates no unnamed files to link");
         }
 
+        /**
+         * java.nio links only by path: first the directory's path must still lead to this directory,
+         * and afterwards the link must be here.
+         */
         @Override
         public void link(String from, String to) throws IOException {
+            if (entries.secure()) {
+                requirePathLeadsHere("link", to);
+            }
+            linkByPath(from, to);
+            if (entries.secure() && stat(to) == null) {
+                throw Failures.of("link", path.resolve(to), "the directory's path led elsewhere while java.nio"
+                        + " linked by path; a link " + to + " may have been made where it led");
+            }
+        }
+
+        private void requirePathLeadsHere(String operation, String name) throws IOException {
+            Object here = stat().key;
+            Object there;
+            try {
+                there = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            } catch (IOException e) {
+                there = null;
+            }
+            if (!Objects.equals(here, there)) {
+                throw Failures.of(operation, path.resolve(name), "the directory's path no longer leads to the"
+                        + " directory this write opened (it was moved or swapped), and java.nio can only link by path");
+            }
+        }
+
+        private void linkByPath(String from, String to) throws IOException {
             try {
                 Files.createLink(path.resolve(to), path.resolve(from));
             } catch (UnsupportedOperationException e) {
                 throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
                         "hard links are not supported by this file system: " + e.getMessage());
             } catch (FileSystemException e) {
-                if (e instanceof FileAlreadyExistsException || !NO_LINKS_TEXTS.contains(String.valueOf(e.getReason()))) {
+                if (e instanceof FileAlreadyExistsException || !NO_LINKS_TEXTS.contains(String.valueOf(e.getReason()))
+                        || FileSystemTypes.hasHardLinks(storeType())) {
                     throw Failures.ofJdk(e, "link", path.resolve(from));
                 }
                 throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
                         "hard link refused by the file system: " + e.getReason());
+            }
+        }
+
+        /** @return the file system's type as the mount table names it, or "unknown" */
+        private String storeType() {
+            try {
+                return Files.getFileStore(path).type();
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
             }
         }
 
@@ -666,6 +743,18 @@ final class NioBinding implements FileBinding {
             }
         }
 
+        /** java.nio cannot read POSIX ACLs ({@code system.*} attributes are not user-defined ones). */
+        @Override
+        public byte[] acl() {
+            return null;
+        }
+
+        /** Never called: {@link #acl()} reports no ACL to change. */
+        @Override
+        public void setAcl(byte[] acl) {
+            throw new UnsupportedOperationException("java.nio cannot change POSIX ACLs");
+        }
+
         @Override
         public boolean setOwner(Object owner, Object group) throws IOException {
             verify();
@@ -675,10 +764,10 @@ final class NioBinding implements FileBinding {
             }
             try {
                 if (owner != null) {
-                    view.setOwner((UserPrincipal) (owner instanceof Id ? ((Id) owner).principal() : owner));
+                    view.setOwner((UserPrincipal) ((Id) owner).principal());
                 }
                 if (group != null) {
-                    view.setGroup((GroupPrincipal) (group instanceof Id ? ((Id) group).principal() : group));
+                    view.setGroup((GroupPrincipal) ((Id) group).principal());
                 }
                 return true;
             } catch (AccessDeniedException e) {

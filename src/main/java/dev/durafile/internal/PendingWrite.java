@@ -11,8 +11,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,8 @@ public final class PendingWrite implements Closeable {
     /** What fstat said of the temp once its owner, group and mode were final. */
     private FileBinding.Stat created;
     private Capabilities capabilities;
+    /** True once a keepBackup write was published by RENAME_EXCHANGE. */
+    private boolean exchanged;
     private State state = State.OPEN;
 
     private PendingWrite(Target target, WriteOptions options, Publish publish) {
@@ -110,9 +114,10 @@ public final class PendingWrite implements Closeable {
         }
         int mode = options.permissions().map(Modes::toMode)
                 .orElse(target.exists() ? target.existing.mode : newFileMode);
-        int createMode = mode >= 0 ? mode : DEFAULT_MODE;
+        // never a setuid, setgid or sticky temp before its owner is final: those bits come last
+        int createMode = (mode >= 0 ? mode : DEFAULT_MODE) & 0777;
         boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS;
-        if (anonymous || publish == Publish.CREATE_NEW) {
+        if (anonymous || publish == Publish.CREATE_NEW || options.keepBackup()) {
             capabilities = Capabilities.of(target.dir);
         }
         if (anonymous && !capabilities.tmpFileRefused) {
@@ -130,9 +135,10 @@ public final class PendingWrite implements Closeable {
     }
 
     /**
-     * Gives the temp the replaced file's owner and group (where the process may) and the mode the
-     * write asks for, all through its descriptor, then checks with fstat that they hold: a setgid
-     * directory, a default ACL or the umask may have made them differ at creation.
+     * Gives the temp the replaced file's owner and group (where the process may), the replaced file's
+     * POSIX ACL instead of one inherited from a default ACL (none if exact permissions are asked), and
+     * the mode the write asks for, all through its descriptor, then checks with fstat that they hold: a
+     * setgid directory, a default ACL or the umask may have made them differ at creation.
      *
      * @param mode the exact permission bits the file must have, or -1 for what creation gave it
      * @return what fstat says of the temp afterwards
@@ -158,6 +164,19 @@ public final class PendingWrite implements Closeable {
             if (owner != null && !owner.equals(s.owner) || group != null && !group.equals(s.group)) {
                 throw Failures.of("set owner", tempPath(), "the file system kept owner " + s.owner + ":" + s.group
                         + " instead of " + target.existing.owner + ":" + target.existing.group);
+            }
+        }
+        byte[] inherited = file.acl();
+        if (inherited != null && (options.permissions().isPresent() || target.exists())) {
+            // a default ACL gave the temp entries the replaced file (or the exact permissions asked) lacks
+            byte[] wanted = options.permissions().isPresent() ? null : target.dir.acl(target.name);
+            if (!Arrays.equals(inherited, wanted)) {
+                file.setAcl(wanted);
+                if (!Arrays.equals(file.acl(), wanted)) {
+                    throw Failures.of("set ACL", tempPath(), "the file system kept the ACL inherited from the"
+                            + " directory's default ACL");
+                }
+                s = file.stat();
             }
         }
         if (mode >= 0 && s.mode >= 0 && s.mode != mode) {
@@ -204,6 +223,7 @@ public final class PendingWrite implements Closeable {
     public void commit() throws IOException {
         ensureOpen();
         Durability level = options.durability();
+        ReentrantLock backupLock = null;
         try {
             if (level.syncsFile()) {
                 file.sync(options.syncMetadata());
@@ -220,22 +240,33 @@ public final class PendingWrite implements Closeable {
             f.close();
             checkTempIsOurs();
             if (options.keepBackup() && target.exists()) {
+                backupLock = backupLock();
+                backupLock.lock();
                 keepBackup();
-            }
-            if (publish == Publish.CREATE_NEW) {
+                exchanged = publishByExchange();
+            } else if (publish == Publish.CREATE_NEW) {
                 publishNew();
             } else {
                 target.dir.rename(tempName, target.dir, target.name, FileBinding.RenameMode.REPLACE);
             }
         } catch (IOException e) {
+            unlock(backupLock);
             discard(e);
             throw failure(e);
         } catch (RuntimeException | Error e) {
+            unlock(backupLock);
             discard(e);
             throw e;
         }
         state = State.PUBLISHED;
         try {
+            try {
+                if (exchanged) {
+                    keepReplacedVersion();
+                }
+            } finally {
+                unlock(backupLock);
+            }
             if (level.syncsDirectory()) {
                 syncDirectory();
             }
@@ -244,6 +275,87 @@ public final class PendingWrite implements Closeable {
             throw e;
         }
         target.close();
+    }
+
+    /**
+     * Striped locks that keep this JVM's keepBackup writes of one target from interleaving their backup
+     * and publication, so that {@code <name>.bak} is the version the last publication replaced;
+     * between processes, RENAME_EXCHANGE and {@link #keepReplacedVersion()} get close to that.
+     */
+    private static final ReentrantLock[] BACKUP_LOCKS = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < BACKUP_LOCKS.length; i++) {
+            BACKUP_LOCKS[i] = new ReentrantLock();
+        }
+    }
+
+    /** @return the lock for this target: its directory's identity and its name */
+    private ReentrantLock backupLock() throws IOException {
+        return BACKUP_LOCKS[Math.floorMod(Objects.hash(target.dir.stat().key, target.name), BACKUP_LOCKS.length)];
+    }
+
+    private static void unlock(ReentrantLock lock) {
+        if (lock != null) {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Publishes with RENAME_EXCHANGE where the file system has it, so that the temp's name then holds
+     * exactly the version the new content replaced, even if another writer published in between;
+     * else (or if the target vanished) with a plain rename.
+     *
+     * @return true if exchanged
+     */
+    private boolean publishByExchange() throws IOException {
+        if (!capabilities.exchangeRefused) {
+            try {
+                target.dir.rename(tempName, target.dir, target.name, FileBinding.RenameMode.EXCHANGE);
+                return true;
+            } catch (AtomicMoveNotSupportedException e) {
+                LOG.debug("{}: RENAME_EXCHANGE refused, keeping the backup made before publishing: {}",
+                        target.dir.path(), e.getReason());
+                capabilities.exchangeRefused = true;
+            } catch (NoSuchFileException e) {
+                LOG.debug("{}: gone before the exchange; nothing to swap with", target.path);
+            }
+        }
+        target.dir.rename(tempName, target.dir, target.name, FileBinding.RenameMode.REPLACE);
+        return false;
+    }
+
+    /**
+     * After an exchange, the temp's name holds the version replaced. Usually that is the file already
+     * linked as {@code <name>.bak}, and the temp's name is only removed; if another writer published
+     * in between, it is another version, which becomes {@code <name>.bak}; if another writer published
+     * after this one, the version it replaced (this one's) is its backup to keep, and the older one is
+     * removed.
+     */
+    private void keepReplacedVersion() throws IOException {
+        String backup = target.name + BACKUP_SUFFIX;
+        try {
+            FileBinding.Stat replaced = target.dir.stat(tempName);
+            if (replaced == null) {
+                return;
+            }
+            FileBinding.Stat now = target.dir.stat(target.name);
+            if (now == null || !now.sameFile(created)) {
+                target.dir.delete(tempName);
+                return;
+            }
+            FileBinding.Stat kept = target.dir.stat(backup);
+            if (kept != null && replaced.sameFile(kept)) {
+                target.dir.delete(tempName);
+            } else if (replaced.kind == FileBinding.Kind.REGULAR) {
+                target.dir.rename(tempName, target.dir, backup, FileBinding.RenameMode.REPLACE);
+            } else {
+                throw Failures.of("keep the previous version", tempPath(), "what the new content replaced is not a"
+                        + " regular file (" + replaced.kind.name().toLowerCase(Locale.ROOT) + "); it is left here");
+            }
+        } catch (IOException e) {
+            throw Failures.afterPublish(target.requested, "keeping the version it replaced as " + backup, e);
+        }
     }
 
     /**
@@ -284,7 +396,8 @@ public final class PendingWrite implements Closeable {
      * Before the new content is published, makes {@code <name>.bak} the current version: a hard link
      * of the target under a fresh temp name, renamed over {@code <name>.bak}. The previous version is
      * thus always reachable as the target or as {@code <name>.bak}, never only under a temp name the
-     * janitor may delete. If the target vanished meanwhile there is nothing to keep.
+     * janitor may delete (but see {@link #keepReplacedVersion()} for a version another writer published
+     * meanwhile). If the target vanished meanwhile there is nothing to keep.
      */
     private void keepBackup() throws IOException {
         String backup = target.name + BACKUP_SUFFIX;

@@ -19,6 +19,7 @@ import java.util.Optional;
  * {@code META-INF/versions/22} of the multi-release jar and is loaded by name from {@link Backends}).
  *
  * <p>Binds {@code openat}, {@code statx}, {@code fstatfs}, {@code mkdirat}, {@code readlinkat},
+ * {@code fgetxattr}, {@code fsetxattr}, {@code fremovexattr},
  * {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
  * {@code renameat}, {@code linkat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}
  * and {@code strerror} from the C library ({@link Linker#defaultLookup()}); each gets one
@@ -63,6 +64,12 @@ final class PanamaLibC implements LibC {
             .orElse(null);
     private static final MethodHandle FSTATFS = bind("fstatfs", FunctionDescriptor.of(INT, INT, PTR), CAPTURE_ERRNO);
     private static final MethodHandle MKDIRAT = bind("mkdirat", FunctionDescriptor.of(INT, INT, PTR, INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle FGETXATTR = bind("fgetxattr", FunctionDescriptor.of(LONG, INT, PTR, PTR, LONG),
+            CAPTURE_ERRNO);
+    private static final MethodHandle FSETXATTR = bind("fsetxattr",
+            FunctionDescriptor.of(INT, INT, PTR, PTR, LONG, INT), CAPTURE_ERRNO);
+    private static final MethodHandle FREMOVEXATTR = bind("fremovexattr", FunctionDescriptor.of(INT, INT, PTR),
             CAPTURE_ERRNO);
     private static final MethodHandle READLINKAT = bind("readlinkat", FunctionDescriptor.of(LONG, INT, PTR, PTR, LONG),
             CAPTURE_ERRNO);
@@ -145,27 +152,38 @@ final class PanamaLibC implements LibC {
         return (int) withErrno((s, a) -> (int) OPENAT.invokeExact(s, dirfd, cPath(a, path), flags, mode));
     }
 
+    /** A downcall that fills {@code out}, a native buffer the size of the caller's array. */
+    @FunctionalInterface
+    private interface Filling {
+        long invoke(MemorySegment errnoState, Arena arena, MemorySegment out) throws Throwable;
+    }
+
+    /**
+     * Runs {@code call} with a native buffer, then copies what it filled into {@code buf}: all of it
+     * ({@code whole}, for calls that return 0 on success) or as many bytes as the call returned.
+     */
+    private static long filling(byte[] buf, boolean whole, Filling call) {
+        return withErrno((s, a) -> {
+            MemorySegment out = a.allocate(buf.length);
+            long n = call.invoke(s, a, out);
+            int filled = n < 0 ? 0 : whole ? buf.length : (int) n;
+            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, filled);
+            return n;
+        });
+    }
+
     @Override
     public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
         if (STATX == null) {
             return -Errno.ENOSYS;
         }
-        return (int) withErrno((s, a) -> {
-            MemorySegment out = a.allocate(buf.length);
-            int r = (int) STATX.invokeExact(s, dirfd, cPath(a, path), flags, mask, out);
-            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, buf.length);
-            return r;
-        });
+        return (int) filling(buf, true,
+                (s, a, out) -> (int) STATX.invokeExact(s, dirfd, cPath(a, path), flags, mask, out));
     }
 
     @Override
     public int fstatfs(int fd, byte[] buf) {
-        return (int) withErrno((s, a) -> {
-            MemorySegment out = a.allocate(buf.length);
-            int r = (int) FSTATFS.invokeExact(s, fd, out);
-            MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, buf.length);
-            return r;
-        });
+        return (int) filling(buf, true, (s, a, out) -> (int) FSTATFS.invokeExact(s, fd, out));
     }
 
     @Override
@@ -174,15 +192,26 @@ final class PanamaLibC implements LibC {
     }
 
     @Override
+    public int fgetxattr(int fd, byte[] name, byte[] buf) {
+        return (int) filling(buf, false,
+                (s, a, out) -> (long) FGETXATTR.invokeExact(s, fd, cPath(a, name), out, (long) buf.length));
+    }
+
+    @Override
+    public int fsetxattr(int fd, byte[] name, byte[] value, int flags) {
+        return (int) withErrno((s, a) -> (int) FSETXATTR.invokeExact(s, fd, cPath(a, name),
+                a.allocateFrom(ValueLayout.JAVA_BYTE, value), (long) value.length, flags));
+    }
+
+    @Override
+    public int fremovexattr(int fd, byte[] name) {
+        return (int) withErrno((s, a) -> (int) FREMOVEXATTR.invokeExact(s, fd, cPath(a, name)));
+    }
+
+    @Override
     public long readlinkat(int dirfd, byte[] path, byte[] buf) {
-        return withErrno((s, a) -> {
-            MemorySegment out = a.allocate(buf.length);
-            long n = (long) READLINKAT.invokeExact(s, dirfd, cPath(a, path), out, (long) buf.length);
-            if (n > 0) {
-                MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, (int) n);
-            }
-            return n;
-        });
+        return filling(buf, false,
+                (s, a, out) -> (long) READLINKAT.invokeExact(s, dirfd, cPath(a, path), out, (long) buf.length));
     }
 
     @Override

@@ -45,6 +45,7 @@ class FallbackAndFailureTest {
     void forgetLearnedRefusals() throws IOException {
         Capabilities c = capabilities();
         c.noReplaceRefused = false;
+        c.exchangeRefused = false;
         c.tmpFileRefused = false;
     }
 

@@ -15,6 +15,7 @@ final class FaultyLibC implements LibC {
     private final Set<Integer> directoryFds = ConcurrentHashMap.newKeySet();
 
     volatile boolean refuseRenameFlags;
+    /** Refuses hard links as a file system without them does (EOPNOTSUPP). */
     volatile boolean refuseLinks;
     volatile boolean refuseTmpFile;
     /** Refuses to name an unnamed file, by descriptor or through /proc, as a kernel without either does. */
@@ -61,6 +62,21 @@ final class FaultyLibC implements LibC {
     @Override
     public int mkdirat(int dirfd, byte[] path, int mode) {
         return real.mkdirat(dirfd, path, mode);
+    }
+
+    @Override
+    public int fgetxattr(int fd, byte[] name, byte[] buf) {
+        return real.fgetxattr(fd, name, buf);
+    }
+
+    @Override
+    public int fsetxattr(int fd, byte[] name, byte[] value, int flags) {
+        return real.fsetxattr(fd, name, value, flags);
+    }
+
+    @Override
+    public int fremovexattr(int fd, byte[] name) {
+        return real.fremovexattr(fd, name);
     }
 
     @Override
@@ -122,7 +138,7 @@ final class FaultyLibC implements LibC {
         if (unnamed && refuseUnnamedLinks) {
             return -Errno.ENOENT;
         }
-        return refuseLinks ? -Errno.EPERM : real.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
+        return refuseLinks ? -Errno.EOPNOTSUPP : real.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
     }
 
     @Override

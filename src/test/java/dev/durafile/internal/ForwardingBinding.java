@@ -19,6 +19,8 @@ class ForwardingBinding implements FileBinding {
     }
 
     private final FileBinding real;
+    /** Runs before a directory is opened by path; the argument is the path. */
+    volatile Hook beforeOpenDirectory = name -> { };
     /** Runs after the temp file {@code name} was created exclusively. */
     volatile Hook afterCreate = name -> { };
     /** Runs after a rename to {@code name} succeeded. */
@@ -68,6 +70,7 @@ class ForwardingBinding implements FileBinding {
 
     @Override
     public Directory openDirectory(Path dir) throws IOException {
+        beforeOpenDirectory.run(dir.toString());
         return new ForwardingDirectory(real.openDirectory(dir));
     }
 
@@ -96,6 +99,11 @@ class ForwardingBinding implements FileBinding {
         @Override
         public Stat stat(String name) throws IOException {
             return d.stat(name);
+        }
+
+        @Override
+        public byte[] acl(String name) throws IOException {
+            return d.acl(name);
         }
 
         @Override
@@ -191,6 +199,16 @@ class ForwardingBinding implements FileBinding {
         @Override
         public void setMode(int mode) throws IOException {
             f.setMode(mode);
+        }
+
+        @Override
+        public byte[] acl() throws IOException {
+            return f.acl();
+        }
+
+        @Override
+        public void setAcl(byte[] acl) throws IOException {
+            f.setAcl(acl);
         }
 
         @Override

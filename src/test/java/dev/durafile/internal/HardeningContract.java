@@ -454,4 +454,227 @@ abstract class HardeningContract {
             Thread.currentThread().interrupt();
         }
     }
+
+    private boolean nio() {
+        return backend().equals("nio");
+    }
+
+    @Test
+    void aDefaultAclDoesNotGiveAReplacedFileEntriesItDidNotHave() throws Exception {
+        assumeTrue(TestSupport.works("setfacl", "--version"), "setfacl (package acl) is not installed");
+        Path acl = Files.createDirectory(dir.resolve("acl"));
+        Path replaced = Files.write(acl.resolve("replaced.json"), OLD);
+        Files.setAttribute(replaced, "unix:mode", 0640);
+        TestSupport.run("setfacl", "-d", "-m", "u::rwx,g::r-x,o::---,u:" + USER + ":rwx", acl.toString());
+        Engine engine = new Engine(binding());
+
+        engine.write(replaced, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        Path explicit = acl.resolve("explicit.json");
+        engine.write(explicit, ByteBuffer.wrap(NEW),
+                WriteOptions.builder().permissions(PosixFilePermissions.fromString("rw-r-----")).build());
+        Path fresh = acl.resolve("fresh.json");
+        engine.write(fresh, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+
+        assertThat(Files.readAllBytes(replaced)).isEqualTo(NEW);
+        assertThat(mode(replaced)).isEqualTo(0640);
+        assertThat(mode(explicit)).isEqualTo(0640);
+        assertThat(TestSupport.run("getfacl", "-cpn", fresh.toString()))
+                .as("a new file gets what the default ACL gives any new file").contains("user:" + USER + ":rwx");
+        for (Path p : List.of(replaced, explicit)) {
+            String entries = TestSupport.run("getfacl", "-cpn", p.toString());
+            if (nio()) {
+                // java.nio cannot read or change POSIX ACLs: the inherited entry stays (SECURITY.md)
+                assertThat(entries).as("%s", p).contains("user:" + USER + ":");
+            } else {
+                assertThat(entries).as("%s", p).doesNotContain("user:" + USER);
+            }
+        }
+    }
+
+    @Test
+    void concurrentKeepBackupWritersLeaveAsBackupTheVersionTheLastPublicationReplaced() throws Exception {
+        Path target = Files.write(dir.resolve("registry.json"), OLD);
+        Engine engine = new Engine(binding());
+        WriteOptions backup = WriteOptions.builder().keepBackup(true).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 100; round++) {
+                byte[] a = ("round " + round + " a").getBytes(StandardCharsets.UTF_8);
+                byte[] b = ("round " + round + " b").getBytes(StandardCharsets.UTF_8);
+                CountDownLatch go = new CountDownLatch(1);
+                List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+                for (byte[] content : List.of(a, b)) {
+                    writes.add(pool.submit(() -> {
+                        go.await();
+                        engine.write(target, ByteBuffer.wrap(content), backup);
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<?> f : writes) {
+                    f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                byte[] now = Files.readAllBytes(target);
+                byte[] other = java.util.Arrays.equals(now, a) ? b : a;
+                assertThat(now).isIn(a, b);
+                assertThat(Files.readAllBytes(dir.resolve("registry.json.bak")))
+                        .as("round %d: the version the last publication replaced", round).isEqualTo(other);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(TestSupport.names(dir)).containsExactly("registry.json", "registry.json.bak");
+    }
+
+    /**
+     * Another process publishes while this one keeps a backup (simulated between the steps): with
+     * RENAME_EXCHANGE the backup is the version this publication really replaced; without it (java.nio)
+     * it is the version linked before publishing. A publication after this one leaves the backup to its
+     * writer, and no temp behind.
+     */
+    @Test
+    void keepBackupWithAnotherProcessPublishingMeanwhileKeepsWhatTheExchangeReplaced() throws IOException {
+        Path target = Files.write(dir.resolve("state.json"), OLD);
+        byte[] theirs = "published by another process".getBytes(StandardCharsets.UTF_8);
+        ForwardingBinding b = new ForwardingBinding(binding());
+        AtomicBoolean once = new AtomicBoolean();
+        b.afterRename = name -> {
+            if (name.equals("state.json.bak") && once.compareAndSet(false, true)) {
+                Path staged = Files.write(dir.resolve("theirs"), theirs);
+                Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        };
+        WriteOptions backup = WriteOptions.builder().keepBackup(true).build();
+        new Engine(b).write(target, ByteBuffer.wrap(NEW), backup);
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(nio() ? OLD : theirs);
+        assertThat(TestSupport.names(dir)).containsExactly("state.json", "state.json.bak");
+
+        byte[] later = "published after this write".getBytes(StandardCharsets.UTF_8);
+        AtomicBoolean onceMore = new AtomicBoolean();
+        b.afterRename = name -> {
+            if (name.equals("state.json") && onceMore.compareAndSet(false, true)) {
+                Path staged = Files.write(dir.resolve("later"), later);
+                Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        };
+        new Engine(b).write(target, ByteBuffer.wrap(OLD), backup);
+        assertThat(Files.readAllBytes(target)).isEqualTo(later);
+        assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(NEW);
+        assertThat(TestSupport.names(dir)).containsExactly("state.json", "state.json.bak");
+    }
+
+    @Test
+    void createDirectoriesThroughASymlinkMakesTheChainOfItsTargetDurable() throws IOException {
+        ForwardingBinding b = new ForwardingBinding(binding());
+        // x/y/z made by another process, never synced; link -> x/y/z
+        Files.createDirectories(dir.resolve("x/y/z"));
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("x/y/z"));
+        int before = b.directorySyncs.size();
+        new Engine(b).createDirectories(dir.resolve("link/new/deeper"));
+        assertThat(Files.isDirectory(dir.resolve("x/y/z/new/deeper"))).isTrue();
+        List<Object> parents = new ArrayList<>();
+        for (String p : List.of("", "x", "x/y", "x/y/z", "x/y/z/new")) {
+            parents.add(identity(b, dir.resolve(p)));
+        }
+        assertThat(b.syncedSince(before)).containsAll(parents);
+        Files.createSymbolicLink(dir.resolve("to-nothing"), Path.of("absent"));
+        assertThatThrownBy(() -> new Engine(b).createDirectories(dir.resolve("to-nothing/a")))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+                .satisfies(e -> assertThat(((FileSystemException) e).getFile())
+                        .isEqualTo(dir.resolve("to-nothing/a").toString()));
+        assertThat(Files.exists(dir.resolve("absent"))).isFalse();
+    }
+
+    @Test
+    void aCopySourceSwappedWhileItIsOpenedIsRefused() throws IOException {
+        Path mine = Files.write(dir.resolve("mine"), OLD);
+        Files.setAttribute(mine, "unix:mode", 0644);
+        Path secret = Files.write(dir.resolve("secret"), SECRET);
+        Files.setAttribute(secret, "unix:mode", 0600);
+        Path source = Files.createSymbolicLink(dir.resolve("source"), mine.getFileName());
+        ForwardingBinding b = new ForwardingBinding(binding());
+        b.beforeOpenDirectory = path -> {
+            Files.delete(source);
+            Files.createSymbolicLink(source, secret.getFileName());
+        };
+        Path target = dir.resolve("copy");
+        assertThatThrownBy(() -> new Engine(b).copy(source, target, WriteOptions.defaults()))
+                .isInstanceOf(FileSystemException.class)
+                .hasMessage(target + ": open source " + source + " failed: it was replaced while it was opened");
+        assertThat(Files.exists(target)).isFalse();
+        assertThat(TestSupport.names(dir)).containsExactly("mine", "secret", "source");
+    }
+
+    @Test
+    void aDirectoryPathSwappedAfterItWasOpenedDoesNotRedirectTheWrite() throws IOException {
+        Path live = Files.createDirectory(dir.resolve("live"));
+        Path opened = dir.resolve("opened");
+        Files.write(live.resolve("f.json"), OLD);
+        ForwardingBinding b = new ForwardingBinding(binding());
+        b.afterCreate = name -> {
+            // the directory the write opened moves away; a new one takes its path
+            Files.move(live, opened);
+            Files.createDirectory(live);
+        };
+        new Engine(b).write(live.resolve("f.json"), ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        assertThat(Files.readAllBytes(opened.resolve("f.json"))).isEqualTo(NEW);
+        assertThat(TestSupport.names(opened)).containsExactly("f.json");
+        assertThat(TestSupport.names(live)).isEmpty();
+
+        Files.delete(live);
+        Files.move(opened, live);
+        WriteOptions backup = WriteOptions.builder().keepBackup(true).build();
+        if (nio()) {
+            // java.nio links only by path: it must refuse rather than link in the directory the path leads to now
+            assertThatThrownBy(() -> new Engine(b).write(live.resolve("f.json"), ByteBuffer.wrap(OLD), backup))
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessageContaining("the directory's path no longer leads to the directory this write opened");
+            assertThat(Files.readAllBytes(opened.resolve("f.json"))).isEqualTo(NEW);
+            assertThat(TestSupport.names(opened)).containsExactly("f.json");
+        } else {
+            new Engine(b).write(live.resolve("f.json"), ByteBuffer.wrap(OLD), backup);
+            assertThat(Files.readAllBytes(opened.resolve("f.json"))).isEqualTo(OLD);
+            assertThat(Files.readAllBytes(opened.resolve("f.json.bak"))).isEqualTo(NEW);
+            assertThat(TestSupport.names(opened)).containsExactly("f.json", "f.json.bak");
+        }
+        assertThat(TestSupport.names(live)).isEmpty();
+    }
+
+    @Test
+    void aSetuidFileIsNeverASetuidTempBeforeItsOwnerIsFinal() throws IOException {
+        assumeTrue(TestSupport.isRoot(), "chown to another user needs root");
+        Path target = Files.write(dir.resolve("tool"), OLD);
+        Files.setAttribute(target, "unix:uid", USER);
+        Files.setAttribute(target, "unix:gid", USER);
+        Files.setAttribute(target, "unix:mode", 04755);
+        ForwardingBinding b = new ForwardingBinding(binding());
+        List<Integer> created = new ArrayList<>();
+        b.afterCreate = name -> created.add(mode(dir.resolve(name)));
+        new Engine(b).write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        assertThat(created).hasSize(1);
+        assertThat(created.get(0) & 07000).as("the root-owned temp, at creation").isZero();
+        assertThat(attr(target, "uid")).isEqualTo(USER);
+        // java.nio has no setuid bit to give (SECURITY.md)
+        assertThat(mode(target)).isEqualTo(nio() ? 0755 : 04755);
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+    }
+
+    @Test
+    void aLinkRefusedForPermissionIsAccessDeniedNotAMissingFeature() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "chattr +i needs root");
+        Path target = Files.write(dir.resolve("pinned.json"), OLD);
+        assumeTrue(TestSupport.works("chattr", "+i", target.toString()), "chattr +i not supported here");
+        try {
+            assertThatThrownBy(() -> new Engine(binding()).write(target, ByteBuffer.wrap(NEW),
+                    WriteOptions.builder().keepBackup(true).build()))
+                    .isInstanceOf(java.nio.file.AccessDeniedException.class)
+                    .satisfies(e -> assertThat(((FileSystemException) e).getFile()).isEqualTo(target.toString()))
+                    .hasMessageContaining("link");
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+            assertThat(TestSupport.names(dir)).containsExactly("pinned.json");
+        } finally {
+            TestSupport.run("chattr", "-i", target.toString());
+        }
+    }
 }
