@@ -222,13 +222,19 @@ public final class WriteOptions {
         /**
          * Keeps the replaced content as {@code <name>.bak} next to the target. Before the new content
          * is published, the current file gets a second name (a hard link under a temp name) that is
-         * renamed over {@code <name>.bak}; then the new content is renamed over the target. The
-         * previous version is therefore always reachable as the target or as {@code <name>.bak}: a
-         * crash at any point leaves it under one of them (at worst also under a temp name the janitor
-         * removes), and if {@code <name>.bak} cannot be replaced (it is a non-empty directory, say) the
-         * write fails before anything is published. Where the file system has no hard links, the write
-         * fails with {@link java.nio.file.AtomicMoveNotSupportedException} and the target is untouched.
-         * With concurrent writers to one target, {@code <name>.bak} holds one of the earlier versions.
+         * renamed over {@code <name>.bak}; then the new content is swapped with the target
+         * ({@code RENAME_EXCHANGE}, where the file system has it, else renamed over it). The previous
+         * version is therefore always reachable as the target or as {@code <name>.bak}: a crash at any
+         * point leaves it under one of them (at worst also under a temp name the janitor removes), and
+         * if {@code <name>.bak} cannot be replaced (it is a non-empty directory, say) the write fails
+         * before anything is published. Where the file system has no hard links, the write fails with
+         * {@link java.nio.file.AtomicMoveNotSupportedException} and the target is untouched.
+         *
+         * <p>With concurrent writers to one target, {@code <name>.bak} is the version the last
+         * publication replaced: exactly so among the threads of one JVM, and across processes where
+         * {@code RENAME_EXCHANGE} exists (panama, jna); elsewhere it may be an earlier version. If the
+         * process dies right after a swap that replaced another process's just-published version, that
+         * version stays only under a temp name, which the janitor removes once it is old.
          *
          * @param keepBackup true to keep the previous version
          * @return this builder
