@@ -157,10 +157,10 @@ public final class Engine {
                     current = descend(current, current.openDirectory(".."));
                     continue;
                 }
-                FileBinding.Stat there = current.stat(step.name);
+                FileBinding.Stat there = current.identity(step.name);
                 if (there == null && step.mayCreate) {
                     current.createDirectory(step.name);
-                    there = current.stat(step.name);
+                    there = current.identity(step.name);
                 }
                 if (there == null) {
                     throw Failures.exists("create directory", current.path().resolve(step.name).toString(),

@@ -17,6 +17,7 @@ final class Errno {
     static final int EISDIR = 21;
     static final int EINVAL = 22;
     static final int ENOSPC = 28;
+    static final int ERANGE = 34;
     static final int EROFS = 30;
     static final int EMLINK = 31;
     static final int ENAMETOOLONG = 36;
@@ -44,6 +45,7 @@ final class Errno {
             case EISDIR: return "EISDIR";
             case EINVAL: return "EINVAL";
             case ENOSPC: return "ENOSPC";
+            case ERANGE: return "ERANGE";
             case EROFS: return "EROFS";
             case EMLINK: return "EMLINK";
             case ENAMETOOLONG: return "ENAMETOOLONG";

@@ -118,6 +118,12 @@ public interface FileBinding {
         Stat stat(String name) throws IOException;
 
         /**
+         * {@link #stat(String)} for when only what the entry is and its identity matter: the result's
+         * mode, owner and group may be unknown, which lets a binding read less.
+         */
+        Stat identity(String name) throws IOException;
+
+        /**
          * @param name an entry of this directory (a symbolic link is not followed)
          * @return its POSIX access ACL ({@code system.posix_acl_access}, the kernel's form), or null if
          *     it has none, or the binding or file system cannot read it

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * {@link LibC} through JNA direct mapping (JDK 17+). A failing call throws {@link LastErrorException},
  * which carries the errno JNA read right after that call on this thread; it is turned into {@code -errno}.
  * Byte arrays are copied to native memory for the call and back after it, so {@code statx},
- * {@code fstatfs}, {@code fgetxattr} and {@code readlinkat} fill the caller's array.
+ * {@code fstatfs}, {@code flistxattr}, {@code fgetxattr} and {@code readlinkat} fill the caller's array.
  * {@code openat} is variadic in C; passing its mode as a fixed {@code int} is correct on the Linux
  * x86_64 and aarch64 calling conventions, the only platforms the native backends are selected on.
  */
@@ -38,6 +38,8 @@ final class JnaLibC implements LibC {
         static native int fstatfs(int fd, byte[] buf) throws LastErrorException;
 
         static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
+
+        static native long flistxattr(int fd, byte[] list, long size) throws LastErrorException;
 
         static native long fgetxattr(int fd, byte[] name, byte[] value, long size) throws LastErrorException;
 
@@ -115,6 +117,11 @@ final class JnaLibC implements LibC {
     @Override
     public int mkdirat(int dirfd, byte[] path, int mode) {
         return (int) call(() -> C.mkdirat(dirfd, path, mode));
+    }
+
+    @Override
+    public int flistxattr(int fd, byte[] buf) {
+        return (int) call(() -> C.flistxattr(fd, buf, buf.length));
     }
 
     @Override

@@ -28,6 +28,9 @@ interface LibC {
 
     int mkdirat(int dirfd, byte[] path, int mode);
 
+    /** @return the size of the NUL-separated list of the file's extended attribute names placed in {@code buf} */
+    int flistxattr(int fd, byte[] buf);
+
     /** @return the size of the extended attribute {@code name} placed in {@code buf} */
     int fgetxattr(int fd, byte[] name, byte[] buf);
 

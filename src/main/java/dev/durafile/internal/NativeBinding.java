@@ -42,8 +42,7 @@ final class NativeBinding implements FileBinding {
     private static final int O_NONBLOCK = 04000;
     /** The extended attribute holding a file's POSIX access ACL. */
     private static final byte[] ACL_XATTR = cStringAscii("system.posix_acl_access");
-    /** Larger than any POSIX ACL a Linux file system stores (4 bytes plus 8 an entry). */
-    private static final int ACL_MAX = 64 * 1024;
+    private static final byte[] NO_BYTES = new byte[0];
     /** The longest symbolic link target read (PATH_MAX). */
     private static final int PATH_MAX = 4096;
 
@@ -226,6 +225,11 @@ final class NativeBinding implements FileBinding {
         @Override
         public Stat stat(String name) throws IOException {
             return statx(fd, cString(name), AT_SYMLINK_NOFOLLOW, "stat", path.resolve(name));
+        }
+
+        @Override
+        public Stat identity(String name) throws IOException {
+            return stat(name);
         }
 
         @Override
@@ -496,17 +500,65 @@ final class NativeBinding implements FileBinding {
             }
         }
 
+        /**
+         * Lists the file's attribute names first: a file without any (the usual case) costs one call
+         * that succeeds and allocates nothing; then asks for the ACL's size, then reads it.
+         */
         @Override
         public byte[] acl() throws IOException {
-            byte[] buf = new byte[ACL_MAX];
-            int n = libc.fgetxattr(fd, ACL_XATTR, buf);
-            if (n == -Errno.ENODATA || n == -Errno.EOPNOTSUPP) {
+            if (!hasAttribute(ACL_XATTR)) {
                 return null;
             }
-            if (n < 0) {
-                throw failure(n, "read ACL", path, null);
+            while (true) {
+                int size = libc.fgetxattr(fd, ACL_XATTR, NO_BYTES);
+                if (size == -Errno.ENODATA || size == -Errno.EOPNOTSUPP) {
+                    return null;
+                }
+                if (size < 0) {
+                    throw failure(size, "read ACL", path, null);
+                }
+                byte[] acl = new byte[size];
+                int n = libc.fgetxattr(fd, ACL_XATTR, acl);
+                if (n >= 0) {
+                    return n == size ? acl : java.util.Arrays.copyOf(acl, n);
+                }
+                if (n != -Errno.ERANGE) {
+                    throw failure(n, "read ACL", path, null);
+                }
             }
-            return java.util.Arrays.copyOf(buf, n);
+        }
+
+        /** @return whether the file has the extended attribute {@code name} (NUL-terminated) */
+        private boolean hasAttribute(byte[] name) throws IOException {
+            while (true) {
+                int size = libc.flistxattr(fd, NO_BYTES);
+                if (size == 0 || size == -Errno.EOPNOTSUPP) {
+                    return false;
+                }
+                if (size < 0) {
+                    throw failure(size, "list extended attributes", path, null);
+                }
+                byte[] names = new byte[size];
+                int n = libc.flistxattr(fd, names);
+                if (n == -Errno.ERANGE) {
+                    continue;
+                }
+                if (n < 0) {
+                    throw failure(n, "list extended attributes", path, null);
+                }
+                for (int start = 0; start < n;) {
+                    int end = start;
+                    while (end < n && names[end] != 0) {
+                        end++;
+                    }
+                    if (end - start == name.length - 1
+                            && java.util.Arrays.equals(names, start, end, name, 0, name.length - 1)) {
+                        return true;
+                    }
+                    start = end + 1;
+                }
+                return false;
+            }
         }
 
         @Override

@@ -369,6 +369,19 @@ final class NioBinding implements FileBinding {
             }
         }
 
+        /** One fstatat relative to this directory: no owner or mode. */
+        @Override
+        public Stat identity(String name) throws IOException {
+            try {
+                BasicFileAttributes a = entries.view(name, BasicFileAttributeView.class).readAttributes();
+                return new Stat(kind(a), a.fileKey(), null, -1, null, null);
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw Failures.ofJdk(e, "stat", path.resolve(name));
+            }
+        }
+
         /**
          * lstat of an entry relative to this directory: what it is and its identity; its mode, owner and
          * group from the "unix" view by path (numbers, no user-database lookup) where that read saw the
@@ -469,14 +482,11 @@ final class NioBinding implements FileBinding {
                 throw Failures.ofJdk(e, "create temp file", file);
             }
             try {
-                BasicFileAttributes created = entries.view(name, BasicFileAttributeView.class).readAttributes();
-                if (!created.isRegularFile()) {
-                    throw replaced(file, new Stat(kind(created), created.fileKey(), null, -1, null, null));
+                Stat created = identity(name);
+                if (created == null || created.kind != Kind.REGULAR) {
+                    throw replaced(file, created);
                 }
-                return new NioFile(this, name, channel, created.fileKey());
-            } catch (NoSuchFileException e) {
-                closeAfter(channel, e);
-                throw replaced(file, null);
+                return new NioFile(this, name, channel, created.key);
             } catch (IOException | RuntimeException | Error e) {
                 closeAfter(channel, e);
                 throw e;
@@ -511,7 +521,7 @@ final class NioBinding implements FileBinding {
                 requirePathLeadsHere("link", to);
             }
             linkByPath(from, to);
-            if (entries.secure() && stat(to) == null) {
+            if (entries.secure() && identity(to) == null) {
                 throw Failures.of("link", path.resolve(to), "the directory's path led elsewhere while java.nio"
                         + " linked by path; a link " + to + " may have been made where it led");
             }
@@ -674,11 +684,7 @@ final class NioBinding implements FileBinding {
 
         @Override
         public Stat stat() throws IOException {
-            Stat now = dir.stat(name);
-            if (now == null || now.kind != Kind.REGULAR || !Objects.equals(now.key, key)) {
-                throw replaced(path, now);
-            }
-            return now;
+            return checkIdentity(dir.stat(name));
         }
 
         /**
@@ -686,12 +692,20 @@ final class NioBinding implements FileBinding {
          * the file about to be changed is the one this process created.
          */
         private void verify() throws IOException {
-            stat();
+            checkIdentity(dir.identity(name));
             if (!proven && key != null && dir.entries.secure()) {
                 prove();
-                stat();
+                checkIdentity(dir.identity(name));
                 proven = true;
             }
+        }
+
+        /** @return {@code now}, if it is this temp: a regular file with the key read at creation */
+        private Stat checkIdentity(Stat now) throws IOException {
+            if (now == null || now.kind != Kind.REGULAR || !Objects.equals(now.key, key)) {
+                throw replaced(path, now);
+            }
+            return now;
         }
 
         private void prove() throws IOException {
@@ -725,7 +739,7 @@ final class NioBinding implements FileBinding {
                 mine.release();
             }
             if (!same) {
-                throw replaced(path, dir.stat(name));
+                throw replaced(path, dir.identity(name));
             }
         }
 

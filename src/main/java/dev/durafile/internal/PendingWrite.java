@@ -335,16 +335,16 @@ public final class PendingWrite implements Closeable {
     private void keepReplacedVersion() throws IOException {
         String backup = target.name + BACKUP_SUFFIX;
         try {
-            FileBinding.Stat replaced = target.dir.stat(tempName);
+            FileBinding.Stat replaced = target.dir.identity(tempName);
             if (replaced == null) {
                 return;
             }
-            FileBinding.Stat now = target.dir.stat(target.name);
+            FileBinding.Stat now = target.dir.identity(target.name);
             if (now == null || !now.sameFile(created)) {
                 target.dir.delete(tempName);
                 return;
             }
-            FileBinding.Stat kept = target.dir.stat(backup);
+            FileBinding.Stat kept = target.dir.identity(backup);
             if (kept != null && replaced.sameFile(kept)) {
                 target.dir.delete(tempName);
             } else if (replaced.kind == FileBinding.Kind.REGULAR) {
@@ -363,7 +363,7 @@ public final class PendingWrite implements Closeable {
      * have put another file there, which the rename would publish.
      */
     private void checkTempIsOurs() throws IOException {
-        FileBinding.Stat named = target.dir.stat(tempName);
+        FileBinding.Stat named = target.dir.identity(tempName);
         if (named == null || named.kind != FileBinding.Kind.REGULAR || !named.sameFile(created)) {
             throw Failures.of("verify temp file", tempPath(), "its name no longer refers to the file written ("
                     + (named == null ? "it is gone" : "it is now " + named) + "), so someone else can write this"

@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@code META-INF/versions/22} of the multi-release jar and is loaded by name from {@link Backends}).
  *
  * <p>Binds {@code openat}, {@code statx}, {@code fstatfs}, {@code mkdirat}, {@code readlinkat},
- * {@code fgetxattr}, {@code fsetxattr}, {@code fremovexattr},
+ * {@code flistxattr}, {@code fgetxattr}, {@code fsetxattr}, {@code fremovexattr},
  * {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
  * {@code renameat}, {@code linkat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}
  * and {@code strerror} from the C library ({@link Linker#defaultLookup()}); each gets one
@@ -64,6 +64,8 @@ final class PanamaLibC implements LibC {
             .orElse(null);
     private static final MethodHandle FSTATFS = bind("fstatfs", FunctionDescriptor.of(INT, INT, PTR), CAPTURE_ERRNO);
     private static final MethodHandle MKDIRAT = bind("mkdirat", FunctionDescriptor.of(INT, INT, PTR, INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle FLISTXATTR = bind("flistxattr", FunctionDescriptor.of(LONG, INT, PTR, LONG),
             CAPTURE_ERRNO);
     private static final MethodHandle FGETXATTR = bind("fgetxattr", FunctionDescriptor.of(LONG, INT, PTR, PTR, LONG),
             CAPTURE_ERRNO);
@@ -166,7 +168,7 @@ final class PanamaLibC implements LibC {
         return withErrno((s, a) -> {
             MemorySegment out = a.allocate(buf.length);
             long n = call.invoke(s, a, out);
-            int filled = n < 0 ? 0 : whole ? buf.length : (int) n;
+            int filled = n < 0 ? 0 : whole ? buf.length : (int) Math.min(n, buf.length);
             MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, filled);
             return n;
         });
@@ -189,6 +191,11 @@ final class PanamaLibC implements LibC {
     @Override
     public int mkdirat(int dirfd, byte[] path, int mode) {
         return (int) withErrno((s, a) -> (int) MKDIRAT.invokeExact(s, dirfd, cPath(a, path), mode));
+    }
+
+    @Override
+    public int flistxattr(int fd, byte[] buf) {
+        return (int) filling(buf, false, (s, a, out) -> (long) FLISTXATTR.invokeExact(s, fd, out, (long) buf.length));
     }
 
     @Override

@@ -65,6 +65,11 @@ final class FaultyLibC implements LibC {
     }
 
     @Override
+    public int flistxattr(int fd, byte[] buf) {
+        return real.flistxattr(fd, buf);
+    }
+
+    @Override
     public int fgetxattr(int fd, byte[] name, byte[] buf) {
         return real.fgetxattr(fd, name, buf);
     }

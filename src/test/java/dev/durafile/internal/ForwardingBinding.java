@@ -102,6 +102,11 @@ class ForwardingBinding implements FileBinding {
         }
 
         @Override
+        public Stat identity(String name) throws IOException {
+            return d.identity(name);
+        }
+
+        @Override
         public byte[] acl(String name) throws IOException {
             return d.acl(name);
         }
