@@ -61,7 +61,7 @@ public interface FileBinding {
         public final Object key;
         /** The file system's device ({@code st_dev}), or null if unknown. */
         public final Object device;
-        /** Permission bits (07777; 0777 where java.nio has no "unix" view), or -1 where the file system has none. */
+        /** Permission bits (07777; java.nio sees only 0777), or -1 where the file system has none. */
         public final int mode;
         /** The owner, in the binding's own terms (a uid, or a java.nio principal); null if unknown. */
         public final Object owner;

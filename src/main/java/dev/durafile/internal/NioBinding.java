@@ -401,7 +401,7 @@ final class NioBinding implements FileBinding {
                             PosixFileAttributes p = entries.view(name, PosixFileAttributeView.class).readAttributes();
                             return group ? p.group() : p.owner();
                         };
-                        return new Stat(kind(basic), basic.fileKey(), null, (Integer) a.get("mode") & 07777,
+                        return new Stat(kind(basic), basic.fileKey(), null, (Integer) a.get("mode") & 0777,
                                 Id.ofNumber((Integer) a.get("uid"), false, source),
                                 Id.ofNumber((Integer) a.get("gid"), true, source));
                     }
@@ -743,23 +743,9 @@ final class NioBinding implements FileBinding {
             }
         }
 
-        /**
-         * Through the descriptor-relative view where the mode is only permission bits; setuid, setgid
-         * and sticky bits only the "unix" view can set, by path (with O_NOFOLLOW), once the path is
-         * seen to lead to this temp.
-         */
         @Override
         public void setMode(int mode) throws IOException {
             verify();
-            if ((mode & 07000) != 0 && dir.unix) {
-                requirePathLeadsToThisTemp();
-                try {
-                    Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
-                } catch (IOException e) {
-                    throw Failures.ofJdk(e, "chmod", path);
-                }
-                return;
-            }
             PosixFileAttributeView view = dir.entries.view(name, PosixFileAttributeView.class);
             if (view == null) {
                 return;
@@ -768,20 +754,6 @@ final class NioBinding implements FileBinding {
                 view.setPermissions(Modes.toPermissions(mode));
             } catch (IOException e) {
                 throw Failures.ofJdk(e, "chmod", path);
-            }
-        }
-
-        /** Setuid, setgid and sticky bits only the "unix" view sets, by path: it must lead to this temp. */
-        private void requirePathLeadsToThisTemp() throws IOException {
-            Object there;
-            try {
-                there = Files.getAttribute(path, "unix:fileKey", LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                there = null;
-            }
-            if (!Objects.equals(there, key)) {
-                throw Failures.of("chmod", path, "its path leads to another file now, and java.nio can set setuid,"
-                        + " setgid and sticky bits only by path");
             }
         }
 
