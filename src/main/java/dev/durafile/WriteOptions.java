@@ -231,8 +231,9 @@ public final class WriteOptions {
          * {@link java.nio.file.AtomicMoveNotSupportedException} and the target is untouched.
          *
          * <p>With concurrent writers to one target, {@code <name>.bak} is the version the last
-         * publication replaced: exactly so among the threads of one JVM, and across processes where
-         * {@code RENAME_EXCHANGE} exists (panama, jna); elsewhere it may be an earlier version. If the
+         * publication replaced: among the threads of one JVM (a per-target lock), and across processes
+         * on panama and jna (an {@code flock} of the directory for the backup and the swap, and
+         * {@code RENAME_EXCHANGE}); on java.nio across processes it may be an earlier version. If the
          * process dies right after a swap that replaced another process's just-published version, that
          * version stays only under a temp name, which the janitor removes once it is old.
          *

@@ -6,13 +6,9 @@ import dev.durafile.WriteOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -144,7 +140,7 @@ public final class Engine {
         Path abs = dir.toAbsolutePath();
         FileBinding fb = bindingFor(abs);
         Deque<Step> steps = new ArrayDeque<>();
-        push(steps, abs.getRoot().relativize(abs), true);
+        push(steps, abs, true);
         FileBinding.Directory current = fb.openDirectory(abs.getRoot());
         int links = 0;
         try {
@@ -173,7 +169,7 @@ public final class Engine {
                         throw Failures.of("create directory", dir, "too many levels of symbolic links (ELOOP)");
                     }
                     Path target = abs.getFileSystem().getPath(current.readLink(step.name));
-                    push(steps, target.isAbsolute() ? target.getRoot().relativize(target) : target, false);
+                    push(steps, target, false);
                     if (target.isAbsolute()) {
                         current = descend(current, fb.openDirectory(target.getRoot()));
                     }
@@ -196,10 +192,13 @@ public final class Engine {
         return dir;
     }
 
-    /** Puts the names of {@code relative} in front of {@code steps}, in order. */
-    private static void push(Deque<Step> steps, Path relative, boolean mayCreate) {
+    /**
+     * Puts the names of {@code path} (without its root, and with {@code ..} kept: only the kernel knows
+     * where it leads after a symbolic link) in front of {@code steps}, in order.
+     */
+    private static void push(Deque<Step> steps, Path path, boolean mayCreate) {
         List<Step> names = new ArrayList<>();
-        for (Path name : relative) {
+        for (Path name : path) {
             names.add(new Step(name.toString(), mayCreate));
         }
         for (int i = names.size() - 1; i >= 0; i--) {
@@ -248,66 +247,44 @@ public final class Engine {
 
     /**
      * Copies {@code source} (following symlinks) to {@code target} atomically. A new target gets the
-     * source's permissions unless the options name others. Every failure names {@code target}; a failure
-     * to read the source says so and names it. The source must be a regular file (a FIFO would block),
-     * and the file opened must be the one whose permissions were read: its identity (fileKey) is the
-     * same before and after the open.
+     * source's permissions unless the options name others, read from the file opened (fstat; java.nio
+     * reads them before and after opening and requires the same file). Every failure names
+     * {@code target}; a failure to read the source says so and names it. The source must be a regular
+     * file.
      */
     public void copy(Path source, Path target, WriteOptions options) throws IOException {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         String t = target.toString();
-        BasicFileAttributes before = sourceAttributes(source, t);
-        int sourceMode = before instanceof PosixFileAttributes
-                ? Modes.toMode(((PosixFileAttributes) before).permissions()) : -1;
-        try (FileChannel in = openSource(source, t);
-                PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, sourceMode)) {
-            if (!Objects.equals(before.fileKey(), sourceAttributes(source, t).fileKey())) {
-                throw Failures.forTarget(Failures.of("open source", source, "it was replaced while it was opened"), t);
-            }
-            ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
-            while (read(in, buf, source, target) >= 0) {
-                buf.flip();
-                w.write(buf);
-                buf.clear();
-            }
-            w.commit();
-        }
-    }
-
-    /** @return the source's attributes (POSIX ones where the file system has them); it must be a regular file */
-    private static BasicFileAttributes sourceAttributes(Path source, String target) throws IOException {
-        BasicFileAttributes a;
+        FileBinding.SourceFile in;
         try {
-            a = source.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? Files.readAttributes(source, PosixFileAttributes.class)
-                    : Files.readAttributes(source, BasicFileAttributes.class);
+            in = bindingFor(source).openSource(source);
         } catch (IOException e) {
-            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target);
+            throw Failures.forTarget(e, t);
         }
-        if (a.isDirectory()) {
-            throw Failures.forTarget(Failures.of("open source", source, "it is a directory (EISDIR)"), target);
+        try (in) {
+            FileBinding.Stat s = in.stat();
+            if (s.kind != FileBinding.Kind.REGULAR) {
+                throw Failures.forTarget(Failures.of("open source", source, s.kind == FileBinding.Kind.DIRECTORY
+                        ? "it is a directory (EISDIR)" : "it is not a regular file (a FIFO, device or socket)"), t);
+            }
+            try (PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, s.mode)) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
+                while (read(in, buf, t) >= 0) {
+                    buf.flip();
+                    w.write(buf);
+                    buf.clear();
+                }
+                w.commit();
+            }
         }
-        if (!a.isRegularFile()) {
-            throw Failures.forTarget(Failures.of("open source", source,
-                    "it is not a regular file (a FIFO, device or socket)"), target);
-        }
-        return a;
     }
 
-    private static FileChannel openSource(Path source, String target) throws IOException {
-        try {
-            return FileChannel.open(source, StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw Failures.forTarget(Failures.ofJdk(e, "open source", source), target);
-        }
-    }
-
-    private static int read(FileChannel in, ByteBuffer buf, Path source, Path target) throws IOException {
+    private static int read(FileBinding.SourceFile in, ByteBuffer buf, String target) throws IOException {
         try {
             return in.read(buf);
         } catch (IOException e) {
-            throw Failures.forTarget(Failures.ofJdk(e, "read source", source), target.toString());
+            throw Failures.forTarget(e, target);
         }
     }
 

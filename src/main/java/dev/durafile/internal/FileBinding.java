@@ -32,6 +32,30 @@ public interface FileBinding {
      */
     Directory openDirectory(Path dir) throws IOException;
 
+    /**
+     * Opens a file to copy from, following symbolic links, without blocking if it is a FIFO.
+     *
+     * @param file the file
+     * @return the open file; its {@link SourceFile#stat()} tells what was opened
+     */
+    SourceFile openSource(Path file) throws IOException;
+
+    /** A file open for reading. Not thread-safe. */
+    interface SourceFile extends Closeable {
+        /**
+         * @return what fstat says of the open file; a binding that cannot fstat (java.nio) reads its path
+         *     before and after opening it and fails if the two reads saw different files
+         */
+        Stat stat();
+
+        /**
+         * Reads into {@code dst} (a direct buffer) from its position.
+         *
+         * @return the number of bytes read, or -1 at the end
+         */
+        int read(ByteBuffer dst) throws IOException;
+    }
+
     /** How a rename treats an existing destination (the flags of Linux renameat2). */
     enum RenameMode {
         /** Atomically replace the destination if it exists (flags 0). */
@@ -192,6 +216,17 @@ public interface FileBinding {
          *     refuses {@code mode} (only {@link RenameMode#REPLACE} is always supported)
          */
         void rename(String from, Directory target, String to, RenameMode mode) throws IOException;
+
+        /**
+         * Takes an advisory lock on this directory that excludes other processes (and other open
+         * directories of this one) until {@link #unlock()} or {@link #close()}; waits for it.
+         *
+         * @return false if the binding or file system has no such lock (nothing is held then)
+         */
+        boolean lock() throws IOException;
+
+        /** Releases {@link #lock()}. */
+        void unlock() throws IOException;
 
         /**
          * Makes this directory's entries durable (fsync of the directory). Not interruptible: an

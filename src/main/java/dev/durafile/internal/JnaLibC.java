@@ -51,6 +51,10 @@ final class JnaLibC implements LibC {
 
         static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
+        static native long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+        static native int flock(int fd, int operation) throws LastErrorException;
+
         static native int fsync(int fd) throws LastErrorException;
 
         static native int fdatasync(int fd) throws LastErrorException;
@@ -142,6 +146,17 @@ final class JnaLibC implements LibC {
     @Override
     public long readlinkat(int dirfd, byte[] path, byte[] buf) {
         return call(() -> C.readlinkat(dirfd, path, buf, buf.length));
+    }
+
+    @Override
+    public long read(int fd, ByteBuffer buf) {
+        Pointer p = Native.getDirectBufferPointer(buf).share(buf.position());
+        return call(() -> C.read(fd, p, buf.remaining()));
+    }
+
+    @Override
+    public int flock(int fd, int operation) {
+        return (int) call(() -> C.flock(fd, operation));
     }
 
     @Override

@@ -41,6 +41,15 @@ interface LibC {
     /** @return the number of bytes of the link's target placed in {@code buf} (not NUL-terminated) */
     long readlinkat(int dirfd, byte[] path, byte[] buf);
 
+    /** Reads into {@code buf} from its position up to its limit; {@code buf} must be direct. */
+    long read(int fd, ByteBuffer buf);
+
+    /** flock(2): {@link #LOCK_EX} or {@link #LOCK_UN}. */
+    int flock(int fd, int operation);
+
+    int LOCK_EX = 2;
+    int LOCK_UN = 8;
+
     /** Writes {@code buf}'s remaining bytes from its position; {@code buf} must be direct. */
     long write(int fd, ByteBuffer buf);
 

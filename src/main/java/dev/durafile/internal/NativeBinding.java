@@ -128,6 +128,37 @@ final class NativeBinding implements FileBinding {
         return new NativeDirectory(dir, fd);
     }
 
+    @Override
+    public SourceFile openSource(Path file) throws IOException {
+        int fd = libc.openat(AT_FDCWD, cString(file.toString()), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw failure(fd, "open source", file, null);
+        }
+        NativeFile source = new NativeFile(file, fd);
+        try {
+            Stat stat = source.stat();
+            return new SourceFile() {
+                @Override
+                public Stat stat() {
+                    return stat;
+                }
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    return source.read(dst);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    source.close();
+                }
+            };
+        } catch (IOException | RuntimeException | Error e) {
+            closeAfter(source, e);
+            throw e;
+        }
+    }
+
     /** A file's identity: (st_dev, st_ino). */
     private static final class FileId {
         private final long device;
@@ -396,6 +427,29 @@ final class NativeBinding implements FileBinding {
             }
         }
 
+        /** flock(2); where the file system refuses it (some network file systems), nothing is held. */
+        @Override
+        public boolean lock() throws IOException {
+            while (true) {
+                int r = libc.flock(fd, LibC.LOCK_EX);
+                if (r == 0) {
+                    return true;
+                }
+                if (r != -Errno.EINTR) {
+                    LOG.debug("{}: no lock between processes here ({})", path, Errno.symbol(-r));
+                    return false;
+                }
+            }
+        }
+
+        @Override
+        public void unlock() throws IOException {
+            int r = libc.flock(fd, LibC.LOCK_UN);
+            if (r < 0) {
+                throw failure(r, "unlock directory", path, null);
+            }
+        }
+
         @Override
         public void sync() throws IOException {
             int r = libc.fsync(fd);
@@ -460,6 +514,27 @@ final class NativeBinding implements FileBinding {
             } finally {
                 staging.clear();
                 STAGING.offer(staging);
+            }
+        }
+
+        /** @return bytes read into {@code dst} (direct), or -1 at the end */
+        int read(ByteBuffer dst) throws IOException {
+            if (!dst.isDirect()) {
+                throw new IllegalArgumentException("the native backends read into direct buffers only");
+            }
+            while (true) {
+                long n = libc.read(fd, dst);
+                if (n == -Errno.EINTR) {
+                    continue;
+                }
+                if (n < 0) {
+                    throw failure(n, "read source", path, null);
+                }
+                if (n == 0) {
+                    return dst.hasRemaining() ? -1 : 0;
+                }
+                dst.position(dst.position() + (int) n);
+                return (int) n;
             }
         }
 

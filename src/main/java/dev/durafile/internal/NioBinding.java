@@ -73,6 +73,79 @@ final class NioBinding implements FileBinding {
         return new NioDirectory(dir, Entries.open(dir));
     }
 
+    /**
+     * java.nio cannot fstat a channel: the source's attributes are read before and after it is opened
+     * and must be of the same file (a swap there and back between them is not seen), and a source that
+     * is not a regular file is not opened (a FIFO would block; one swapped in between still does).
+     */
+    @Override
+    public SourceFile openSource(Path file) throws IOException {
+        Stat before = sourceStat(file);
+        if (before.kind != Kind.REGULAR) {
+            return new NioSource(before, null);
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw Failures.ofJdk(e, "open source", file);
+        }
+        try {
+            if (!Objects.equals(sourceStat(file).key, before.key)) {
+                throw Failures.of("open source", file, "it was replaced while it was opened");
+            }
+            return new NioSource(before, channel);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                channel.close();
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+    }
+
+    private static Stat sourceStat(Path file) throws IOException {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                PosixFileAttributes p = Files.readAttributes(file, PosixFileAttributes.class);
+                return new Stat(kind(p), p.fileKey(), null, Modes.toMode(p.permissions()), null, null);
+            }
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stat(kind(a), a.fileKey(), null, -1, null, null);
+        } catch (IOException e) {
+            throw Failures.ofJdk(e, "open source", file);
+        }
+    }
+
+    /** A source file: its attributes as read before opening, and its channel (null if not opened). */
+    private static final class NioSource implements SourceFile {
+        private final Stat stat;
+        private final FileChannel channel;
+
+        NioSource(Stat stat, FileChannel channel) {
+            this.stat = stat;
+            this.channel = channel;
+        }
+
+        @Override
+        public Stat stat() {
+            return stat;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return channel.read(dst);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
     /** What a file is, from java.nio's attributes. */
     private static Kind kind(BasicFileAttributes a) {
         return a.isRegularFile() ? Kind.REGULAR : a.isDirectory() ? Kind.DIRECTORY
@@ -513,17 +586,27 @@ final class NioBinding implements FileBinding {
 
         /**
          * java.nio links only by path: first the directory's path must still lead to this directory,
-         * and afterwards the link must be here.
+         * and afterwards the link must be here and be the file {@code from} named before linking (else it
+         * is removed again: link(2) resolves its two paths one after the other).
          */
         @Override
         public void link(String from, String to) throws IOException {
+            Stat source = null;
             if (entries.secure()) {
                 requirePathLeadsHere("link", to);
+                source = identity(from);
             }
             linkByPath(from, to);
-            if (entries.secure() && identity(to) == null) {
-                throw Failures.of("link", path.resolve(to), "the directory's path led elsewhere while java.nio"
-                        + " linked by path; a link " + to + " may have been made where it led");
+            if (source != null) {
+                Stat made = identity(to);
+                if (made == null || !made.sameFile(source)) {
+                    if (made != null) {
+                        delete(to);
+                    }
+                    throw Failures.of("link", path.resolve(to), "the directory's path led elsewhere while java.nio"
+                            + " linked by path (or " + from + " was replaced meanwhile); a link " + to
+                            + " may have been made where it led");
+                }
             }
         }
 
@@ -582,6 +665,17 @@ final class NioBinding implements FileBinding {
             } catch (IOException e) {
                 throw Failures.ofJdk(e, "rename", path.resolve(from));
             }
+        }
+
+        /** java.nio has no lock on a directory. */
+        @Override
+        public boolean lock() {
+            return false;
+        }
+
+        @Override
+        public void unlock() {
+            // Nothing is held.
         }
 
         @Override

@@ -62,6 +62,8 @@ public final class PendingWrite implements Closeable {
     private Capabilities capabilities;
     /** True once a keepBackup write was published by RENAME_EXCHANGE. */
     private boolean exchanged;
+    /** True while a keepBackup write holds the directory's lock between processes. */
+    private boolean directoryLocked;
     private State state = State.OPEN;
 
     private PendingWrite(Target target, WriteOptions options, Publish publish) {
@@ -242,6 +244,7 @@ public final class PendingWrite implements Closeable {
             if (options.keepBackup() && target.exists()) {
                 backupLock = backupLock();
                 backupLock.lock();
+                directoryLocked = target.dir.lock();
                 keepBackup();
                 exchanged = publishByExchange();
             } else if (publish == Publish.CREATE_NEW) {
@@ -265,6 +268,9 @@ public final class PendingWrite implements Closeable {
                     keepReplacedVersion();
                 }
             } finally {
+                if (directoryLocked) {
+                    target.dir.unlock();
+                }
                 unlock(backupLock);
             }
             if (level.syncsDirectory()) {
@@ -280,7 +286,8 @@ public final class PendingWrite implements Closeable {
     /**
      * Striped locks that keep this JVM's keepBackup writes of one target from interleaving their backup
      * and publication, so that {@code <name>.bak} is the version the last publication replaced;
-     * between processes, RENAME_EXCHANGE and {@link #keepReplacedVersion()} get close to that.
+     * between processes the directory's lock ({@link FileBinding.Directory#lock()}, flock) does the same
+     * where the binding has one, and RENAME_EXCHANGE catches a plain write published meanwhile.
      */
     private static final ReentrantLock[] BACKUP_LOCKS = new ReentrantLock[64];
 
@@ -424,6 +431,8 @@ public final class PendingWrite implements Closeable {
             }
             throw e;
         }
+        // rename(2) does nothing when both names are links of one file (.bak already is the current version)
+        target.dir.delete(staged);
     }
 
     private void syncDirectory() throws IOException {

@@ -20,7 +20,7 @@ import java.util.Optional;
  *
  * <p>Binds {@code openat}, {@code statx}, {@code fstatfs}, {@code mkdirat}, {@code readlinkat},
  * {@code flistxattr}, {@code fgetxattr}, {@code fsetxattr}, {@code fremovexattr},
- * {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
+ * {@code read}, {@code flock}, {@code write}, {@code fsync}, {@code fdatasync}, {@code renameat2},
  * {@code renameat}, {@code linkat}, {@code unlinkat}, {@code fchmod}, {@code fchown}, {@code close}
  * and {@code strerror} from the C library ({@link Linker#defaultLookup()}); each gets one
  * downcall handle, created when the class is initialized. {@code renameat2} is optional: if the C
@@ -75,6 +75,8 @@ final class PanamaLibC implements LibC {
             CAPTURE_ERRNO);
     private static final MethodHandle READLINKAT = bind("readlinkat", FunctionDescriptor.of(LONG, INT, PTR, PTR, LONG),
             CAPTURE_ERRNO);
+    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(LONG, INT, PTR, LONG), CAPTURE_ERRNO);
+    private static final MethodHandle FLOCK = bind("flock", FunctionDescriptor.of(INT, INT, INT), CAPTURE_ERRNO);
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG),
             CAPTURE_ERRNO);
     private static final MethodHandle FSYNC = bind("fsync", FunctionDescriptor.of(INT, INT), CAPTURE_ERRNO);
@@ -219,6 +221,18 @@ final class PanamaLibC implements LibC {
     public long readlinkat(int dirfd, byte[] path, byte[] buf) {
         return filling(buf, false,
                 (s, a, out) -> (long) READLINKAT.invokeExact(s, dirfd, cPath(a, path), out, (long) buf.length));
+    }
+
+    @Override
+    public long read(int fd, ByteBuffer buf) {
+        // A segment over a direct buffer spans exactly its position..limit.
+        MemorySegment bytes = MemorySegment.ofBuffer(buf);
+        return withErrno((s, a) -> (long) READ.invokeExact(s, fd, bytes, bytes.byteSize()));
+    }
+
+    @Override
+    public int flock(int fd, int operation) {
+        return (int) withErrno((s, a) -> (int) FLOCK.invokeExact(s, fd, operation));
     }
 
     @Override

@@ -90,6 +90,16 @@ final class FaultyLibC implements LibC {
     }
 
     @Override
+    public long read(int fd, ByteBuffer buf) {
+        return real.read(fd, buf);
+    }
+
+    @Override
+    public int flock(int fd, int operation) {
+        return real.flock(fd, operation);
+    }
+
+    @Override
     public long write(int fd, ByteBuffer buf) {
         return real.write(fd, buf);
     }

@@ -74,6 +74,11 @@ class ForwardingBinding implements FileBinding {
         return new ForwardingDirectory(real.openDirectory(dir));
     }
 
+    @Override
+    public SourceFile openSource(Path file) throws IOException {
+        return real.openSource(file);
+    }
+
     private final class ForwardingDirectory implements Directory {
         private final Directory d;
 
@@ -154,6 +159,16 @@ class ForwardingBinding implements FileBinding {
             d.rename(from, ((ForwardingDirectory) target).d, to, mode);
             lastRename.set(new Object[] {clock.incrementAndGet(), target.stat().key});
             afterRename.run(to);
+        }
+
+        @Override
+        public boolean lock() throws IOException {
+            return d.lock();
+        }
+
+        @Override
+        public void unlock() throws IOException {
+            d.unlock();
         }
 
         @Override

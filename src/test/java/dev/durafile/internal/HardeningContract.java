@@ -586,8 +586,12 @@ abstract class HardeningContract {
         assertThat(Files.exists(dir.resolve("absent"))).isFalse();
     }
 
+    /**
+     * The source's path is swapped (to root's secret) once it is open: the copy publishes the content
+     * and the mode of the one file it opened, never the secret's content with the other file's mode.
+     */
     @Test
-    void aCopySourceSwappedWhileItIsOpenedIsRefused() throws IOException {
+    void aCopyPublishesTheContentAndTheModeOfTheOneFileItOpened() throws IOException {
         Path mine = Files.write(dir.resolve("mine"), OLD);
         Files.setAttribute(mine, "unix:mode", 0644);
         Path secret = Files.write(dir.resolve("secret"), SECRET);
@@ -599,11 +603,64 @@ abstract class HardeningContract {
             Files.createSymbolicLink(source, secret.getFileName());
         };
         Path target = dir.resolve("copy");
-        assertThatThrownBy(() -> new Engine(b).copy(source, target, WriteOptions.defaults()))
-                .isInstanceOf(FileSystemException.class)
-                .hasMessage(target + ": open source " + source + " failed: it was replaced while it was opened");
-        assertThat(Files.exists(target)).isFalse();
-        assertThat(TestSupport.names(dir)).containsExactly("mine", "secret", "source");
+        new Engine(b).copy(source, target, WriteOptions.defaults());
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(mode(target)).isEqualTo(0644);
+        assertThat(TestSupport.names(dir)).containsExactly("copy", "mine", "secret", "source");
+    }
+
+    @Test
+    void keepBackupWritesOfOneDirectoryExcludeOtherProcessesThroughTheDirectoryLock() throws Exception {
+        Path target = Files.write(dir.resolve("state.json"), OLD);
+        FileBinding b = binding();
+        try (FileBinding.Directory other = b.openDirectory(dir)) {
+            if (nio()) {
+                // java.nio has no lock on a directory: between processes .bak may be older (SECURITY.md)
+                assertThat(other.lock()).isFalse();
+                return;
+            }
+            assertThat(other.lock()).as("flock of the directory, as another process would hold it").isTrue();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    new Engine(b).write(target, ByteBuffer.wrap(NEW), WriteOptions.builder().keepBackup(true).build());
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+            });
+            writer.start();
+            writer.join(500);
+            assertThat(writer.isAlive()).as("the keepBackup write waits for the lock").isTrue();
+            assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+            other.unlock();
+            writer.join(30_000);
+            assertThat(failure.get()).isNull();
+        }
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("state.json", "state.json.bak");
+    }
+
+    @Test
+    void keepBackupLeavesNoStagedLinkWhenTheBackupAlreadyIsTheCurrentVersion() throws IOException {
+        Path target = Files.write(dir.resolve("state.json"), OLD);
+        Files.createLink(dir.resolve("state.json.bak"), target);
+        new Engine(binding()).write(target, ByteBuffer.wrap(NEW), WriteOptions.builder().keepBackup(true).build());
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+        assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("state.json", "state.json.bak");
+    }
+
+    @Test
+    void createDirectoriesResolvesDotDotAfterASymlinkAsTheKernelDoes() throws IOException {
+        // l1 -> sub/deep, so md/l1/../n is md/sub/n (mkdir -p and the kernel), not md/n
+        Path md = Files.createDirectories(dir.resolve("md/sub/deep")).getParent().getParent();
+        Files.createSymbolicLink(md.resolve("l1"), Path.of("sub/deep"));
+        Path asked = md.resolve("l1/../n");
+        new Engine(binding()).createDirectories(asked);
+        assertThat(Files.isDirectory(asked)).isTrue();
+        assertThat(Files.isDirectory(md.resolve("sub/n"))).isTrue();
+        assertThat(Files.exists(md.resolve("n"))).isFalse();
     }
 
     @Test
