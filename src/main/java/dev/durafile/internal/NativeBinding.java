@@ -136,23 +136,7 @@ final class NativeBinding implements FileBinding {
         }
         NativeFile source = new NativeFile(file, fd);
         try {
-            Stat stat = source.stat();
-            return new SourceFile() {
-                @Override
-                public Stat stat() {
-                    return stat;
-                }
-
-                @Override
-                public int read(ByteBuffer dst) throws IOException {
-                    return source.read(dst);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    source.close();
-                }
-            };
+            return new OpenSource(source.stat(), source::read, source);
         } catch (IOException | RuntimeException | Error e) {
             closeAfter(source, e);
             throw e;

@@ -82,7 +82,7 @@ final class NioBinding implements FileBinding {
     public SourceFile openSource(Path file) throws IOException {
         Stat before = sourceStat(file);
         if (before.kind != Kind.REGULAR) {
-            return new NioSource(before, null);
+            return new OpenSource(before, dst -> -1, () -> { });
         }
         FileChannel channel;
         try {
@@ -94,7 +94,7 @@ final class NioBinding implements FileBinding {
             if (!Objects.equals(sourceStat(file).key, before.key)) {
                 throw Failures.of("open source", file, "it was replaced while it was opened");
             }
-            return new NioSource(before, channel);
+            return new OpenSource(before, channel::read, channel);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 channel.close();
@@ -115,34 +115,6 @@ final class NioBinding implements FileBinding {
             return new Stat(kind(a), a.fileKey(), null, -1, null, null);
         } catch (IOException e) {
             throw Failures.ofJdk(e, "open source", file);
-        }
-    }
-
-    /** A source file: its attributes as read before opening, and its channel (null if not opened). */
-    private static final class NioSource implements SourceFile {
-        private final Stat stat;
-        private final FileChannel channel;
-
-        NioSource(Stat stat, FileChannel channel) {
-            this.stat = stat;
-            this.channel = channel;
-        }
-
-        @Override
-        public Stat stat() {
-            return stat;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return channel.read(dst);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (channel != null) {
-                channel.close();
-            }
         }
     }
 
