@@ -8,6 +8,7 @@ final class Errno {
     static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EINTR = 4;
+    static final int EWOULDBLOCK = 11;
     static final int EIO = 5;
     static final int EBADF = 9;
     static final int EACCES = 13;
@@ -36,6 +37,7 @@ final class Errno {
             case EPERM: return "EPERM";
             case ENOENT: return "ENOENT";
             case EINTR: return "EINTR";
+            case EWOULDBLOCK: return "EWOULDBLOCK";
             case EIO: return "EIO";
             case EBADF: return "EBADF";
             case EACCES: return "EACCES";

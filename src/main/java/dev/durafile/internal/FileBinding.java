@@ -219,9 +219,11 @@ public interface FileBinding {
 
         /**
          * Takes an advisory lock on this directory that excludes other processes (and other open
-         * directories of this one) until {@link #unlock()} or {@link #close()}; waits for it.
+         * directories of this one) until {@link #unlock()} or {@link #close()}; waits for it a bounded
+         * time (whoever can open the directory can hold it).
          *
-         * @return false if the binding or file system has no such lock (nothing is held then)
+         * @return false if the binding or file system has no such lock, or it stayed taken: nothing is
+         *     held then
          */
         boolean lock() throws IOException;
 

@@ -44,10 +44,11 @@ interface LibC {
     /** Reads into {@code buf} from its position up to its limit; {@code buf} must be direct. */
     long read(int fd, ByteBuffer buf);
 
-    /** flock(2): {@link #LOCK_EX} or {@link #LOCK_UN}. */
+    /** flock(2): {@link #LOCK_EX} (with {@link #LOCK_NB}) or {@link #LOCK_UN}. */
     int flock(int fd, int operation);
 
     int LOCK_EX = 2;
+    int LOCK_NB = 4;
     int LOCK_UN = 8;
 
     /** Writes {@code buf}'s remaining bytes from its position; {@code buf} must be direct. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ final class NativeBinding implements FileBinding {
     private static final int S_IFLNK = 0120000;
     private static final int PROBE_MODE = 0600;
     private static final int O_NONBLOCK = 04000;
+    /** How long {@link Directory#lock()} waits for a directory's flock another process holds. */
+    private static final long LOCK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The extended attribute holding a file's POSIX access ACL. */
     private static final byte[] ACL_XATTR = cStringAscii("system.posix_acl_access");
     private static final byte[] NO_BYTES = new byte[0];
@@ -411,18 +414,29 @@ final class NativeBinding implements FileBinding {
             }
         }
 
-        /** flock(2); where the file system refuses it (some network file systems), nothing is held. */
+        /**
+         * flock(2), tried without blocking for up to {@link #LOCK_WAIT_NANOS}: anyone who can open the
+         * directory can hold its flock, so waiting forever would let them stop this write. Where the
+         * file system refuses flock (some network file systems) or the wait ends, nothing is held.
+         */
         @Override
         public boolean lock() throws IOException {
-            while (true) {
-                int r = libc.flock(fd, LibC.LOCK_EX);
+            long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
+            for (long pause = 1;; pause = Math.min(pause * 2, 50)) {
+                int r = libc.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB);
                 if (r == 0) {
                     return true;
                 }
-                if (r != -Errno.EINTR) {
+                if (r != -Errno.EWOULDBLOCK && r != -Errno.EINTR) {
                     LOG.debug("{}: no lock between processes here ({})", path, Errno.symbol(-r));
                     return false;
                 }
+                if (System.nanoTime() - deadline > 0) {
+                    LOG.warn("{}: another process has held this directory's lock for {} s; going on without it",
+                            path, TimeUnit.NANOSECONDS.toSeconds(LOCK_WAIT_NANOS));
+                    return false;
+                }
+                sleepUninterruptibly(pause);
             }
         }
 
@@ -456,6 +470,21 @@ final class NativeBinding implements FileBinding {
             if (r < 0) {
                 throw failure(r, "close directory", path, null);
             }
+        }
+    }
+
+    private static void sleepUninterruptibly(long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean interrupted = false;
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -635,9 +635,18 @@ abstract class HardeningContract {
             other.unlock();
             writer.join(30_000);
             assertThat(failure.get()).isNull();
+            assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
+            assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(OLD);
+
+            // whoever can open the directory can hold its lock: a write waits for it only so long
+            assertThat(other.lock()).isTrue();
+            long start = System.nanoTime();
+            new Engine(b).write(target, ByteBuffer.wrap(OLD), WriteOptions.builder().keepBackup(true).build());
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isBetween(
+                    java.time.Duration.ofMillis(1900), java.time.Duration.ofSeconds(20));
         }
-        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
-        assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(OLD);
+        assertThat(Files.readAllBytes(target)).isEqualTo(OLD);
+        assertThat(Files.readAllBytes(dir.resolve("state.json.bak"))).isEqualTo(NEW);
         assertThat(TestSupport.names(dir)).containsExactly("state.json", "state.json.bak");
     }
 
