@@ -247,8 +247,9 @@ public final class Engine {
 
     /**
      * Copies {@code source} (following symlinks) to {@code target} atomically. A new target gets the
-     * source's permissions unless the options name others, read from the file opened (fstat; java.nio
-     * reads them before and after opening and requires the same file). Every failure names
+     * source's permission bits (0777: never its setuid, setgid or sticky bits) unless the options name
+     * others, read from the file opened (fstat; java.nio reads them before and after opening and
+     * requires the same file). Every failure names
      * {@code target}; a failure to read the source says so and names it. The source must be a regular
      * file.
      */
@@ -268,7 +269,9 @@ public final class Engine {
                 throw Failures.forTarget(Failures.of("open source", source, s.kind == FileBinding.Kind.DIRECTORY
                         ? "it is a directory (EISDIR)" : "it is not a regular file (a FIFO, device or socket)"), t);
             }
-            try (PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, s.mode)) {
+            // the copy belongs to this process: never another user's setuid, setgid or sticky bits (as cp)
+            int mode = s.mode < 0 ? -1 : s.mode & 0777;
+            try (PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, mode)) {
                 ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
                 while (read(in, buf, t) >= 0) {
                     buf.flip();

@@ -41,8 +41,12 @@ final class NativeBinding implements FileBinding {
     private static final int S_IFLNK = 0120000;
     private static final int PROBE_MODE = 0600;
     private static final int O_NONBLOCK = 04000;
-    /** How long {@link Directory#lock()} waits for a directory's flock another process holds. */
-    private static final long LOCK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final int O_NOCTTY = 0400;
+    /**
+     * How long {@link Directory#lock()} waits for a directory's flock another process holds: far longer
+     * than the few system calls another keepBackup write holds it for.
+     */
+    private static final long LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The extended attribute holding a file's POSIX access ACL. */
     private static final byte[] ACL_XATTR = cStringAscii("system.posix_acl_access");
     private static final byte[] NO_BYTES = new byte[0];
@@ -131,9 +135,22 @@ final class NativeBinding implements FileBinding {
         return new NativeDirectory(dir, fd);
     }
 
+    /**
+     * Only a regular file is opened (a FIFO, a device or a terminal never is: opening some has side
+     * effects), with O_NONBLOCK and O_NOCTTY in case one is swapped in after the check; what was opened
+     * is then told by fstat of the descriptor.
+     */
     @Override
     public SourceFile openSource(Path file) throws IOException {
-        int fd = libc.openat(AT_FDCWD, cString(file.toString()), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+        byte[] path = cString(file.toString());
+        Stat before = statx(AT_FDCWD, path, 0, "open source", file);
+        if (before == null) {
+            throw Failures.ofErrno(Errno.ENOENT, libc.strerror(Errno.ENOENT), "open source", file, null);
+        }
+        if (before.kind != Kind.REGULAR) {
+            return new OpenSource(before, dst -> -1, () -> { });
+        }
+        int fd = libc.openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
         if (fd < 0) {
             throw failure(fd, "open source", file, null);
         }
@@ -252,7 +269,7 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public byte[] acl(String name) throws IOException {
-            int f = libc.openat(fd, cString(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+            int f = libc.openat(fd, cString(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
             if (f < 0) {
                 LOG.debug("{}: its ACL cannot be read ({})", path.resolve(name), Errno.symbol(-f));
                 return null;
@@ -432,8 +449,8 @@ final class NativeBinding implements FileBinding {
                     return false;
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    LOG.warn("{}: another process has held this directory's lock for {} s; going on without it",
-                            path, TimeUnit.NANOSECONDS.toSeconds(LOCK_WAIT_NANOS));
+                    LOG.warn("{}: another process has held this directory's lock for {} ms; going on without it",
+                            path, TimeUnit.NANOSECONDS.toMillis(LOCK_WAIT_NANOS));
                     return false;
                 }
                 sleepUninterruptibly(pause);

@@ -242,9 +242,10 @@ public final class PendingWrite implements Closeable {
             f.close();
             checkTempIsOurs();
             if (options.keepBackup() && target.exists()) {
+                // the directory's lock first: its wait is bounded, and no other target's stripe waits with it
+                directoryLocked = target.dir.lock();
                 backupLock = backupLock();
                 backupLock.lock();
-                directoryLocked = target.dir.lock();
                 keepBackup();
                 exchanged = publishByExchange();
             } else if (publish == Publish.CREATE_NEW) {

@@ -1,0 +1,225 @@
+package dev.durafile.internal;
+
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One entry name of a directory as the kernel sees it: bytes, not characters. A {@link Path} read from
+ * a directory listing keeps its name's bytes, which its {@code toString()} form may not (invalid UTF-8
+ * decodes to U+FFFD, and under {@code LANG=C} every non-ASCII byte does), so a name rebuilt from that
+ * string would name another file or none. A Name holds the exact bytes, taken from the Path itself, and
+ * a one-element Path with exactly those bytes for java.nio; {@link #toString()} is for messages only.
+ * Immutable.
+ */
+public final class Name {
+    /** The JDK's file-name encoding: how it turns a Unix path's bytes into a String and back. */
+    private static final Charset JNU = jnuCharset();
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private final byte[] bytes;
+    private final Path path;
+
+    private Name(byte[] bytes, Path path) {
+        this.bytes = bytes;
+        this.path = path;
+    }
+
+    private static Charset jnuCharset() {
+        String jnu = System.getProperty("sun.jnu.encoding");
+        try {
+            return jnu == null ? Charset.defaultCharset() : Charset.forName(jnu);
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    /**
+     * @param fileName a path of one element (a file name, not "/" or empty)
+     * @return its name with the path's own bytes
+     */
+    public static Name of(Path fileName) {
+        if (fileName.getNameCount() != 1 || fileName.isAbsolute()) {
+            throw new IllegalArgumentException("not a file name: " + fileName);
+        }
+        return new Name(bytes(fileName), fileName);
+    }
+
+    /**
+     * @param name a file name of the default file system, as the JDK would encode it
+     * @return it as a Name
+     */
+    public static Name of(String name) {
+        return of(FileSystems.getDefault(), name);
+    }
+
+    /**
+     * @param fs the file system the name belongs to
+     * @param name a name made by durafile itself, or read back by a binding
+     * @return it as a Name, encoded as the JDK encodes file names
+     */
+    static Name of(FileSystem fs, String name) {
+        return of(fs.getPath(name));
+    }
+
+    /** @return the name's bytes (without a NUL); do not modify */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** @return the name's bytes followed by a NUL, for a system call */
+    byte[] cString() {
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+
+    /** @return its length in bytes */
+    int length() {
+        return bytes.length;
+    }
+
+    /** @return a relative Path of one element with exactly this name's bytes */
+    Path path() {
+        return path;
+    }
+
+    /** @return this name followed by {@code suffix} (ASCII) */
+    Name plus(String suffix) {
+        byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
+        byte[] b = Arrays.copyOf(bytes, bytes.length + tail.length);
+        System.arraycopy(tail, 0, b, bytes.length, tail.length);
+        return new Name(b, toPath(path.getFileSystem(), b));
+    }
+
+    /**
+     * @param maxBytes the longest prefix wanted
+     * @return this name cut to at most {@code maxBytes} bytes, never inside a UTF-8 sequence
+     */
+    Name prefix(int maxBytes) {
+        if (bytes.length <= maxBytes) {
+            return this;
+        }
+        int end = maxBytes;
+        for (int back = 0; back < 3 && end > 0 && (bytes[end] & 0xC0) == 0x80; back++) {
+            end--;
+        }
+        byte[] b = Arrays.copyOf(bytes, end);
+        return new Name(b, toPath(path.getFileSystem(), b));
+    }
+
+    /**
+     * @return the bytes of {@code p} as the JDK keeps them. Fast where its String form is ASCII or
+     *     encodes back to the same path; otherwise read from its {@code file:} URI, the one public form
+     *     that carries a Unix path's raw bytes
+     */
+    static byte[] bytes(Path p) {
+        String s = p.toString();
+        if (isAscii(s)) {
+            return s.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        if (p.getFileSystem() != FileSystems.getDefault()) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            if (p.getFileSystem().getPath(s).equals(p)) {
+                return s.getBytes(JNU);
+            }
+        } catch (InvalidPathException e) {
+            // not representable as a String here: read the bytes from the URI
+        }
+        boolean absolute = p.isAbsolute();
+        String raw = (absolute ? p : p.getFileSystem().getPath("/").resolve(p)).toUri().getRawPath();
+        byte[] decoded = percentDecode(raw);
+        int from = absolute ? 0 : 1;
+        int to = decoded.length > 1 && decoded[decoded.length - 1] == '/' ? decoded.length - 1 : decoded.length;
+        return Arrays.copyOfRange(decoded, from, to);
+    }
+
+    /**
+     * @param fs the file system
+     * @param b a path's bytes (no NUL)
+     * @return the Path with exactly these bytes, absolute if they start with '/'
+     */
+    static Path toPath(FileSystem fs, byte[] b) {
+        if (isAscii(b)) {
+            return fs.getPath(new String(b, StandardCharsets.ISO_8859_1));
+        }
+        if (fs != FileSystems.getDefault()) {
+            return fs.getPath(new String(b, StandardCharsets.UTF_8));
+        }
+        String s = new String(b, JNU);
+        if (Arrays.equals(s.getBytes(JNU), b)) {
+            try {
+                return fs.getPath(s);
+            } catch (InvalidPathException e) {
+                // fall through to the URI, which takes any bytes
+            }
+        }
+        boolean absolute = b.length > 0 && b[0] == '/';
+        StringBuilder uri = new StringBuilder(b.length * 3 + 8).append(absolute ? "file://" : "file:///");
+        for (byte x : b) {
+            int c = x & 0xFF;
+            if (c == '/' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                uri.append((char) c);
+            } else {
+                uri.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        Path p = Path.of(URI.create(uri.toString()));
+        return absolute ? p : p.getRoot().relativize(p);
+    }
+
+    private static byte[] percentDecode(String raw) {
+        byte[] out = new byte[raw.length()];
+        int n = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                out[n++] = (byte) Integer.parseInt(raw.substring(i + 1, i + 3), 16);
+                i += 2;
+            } else {
+                out[n++] = (byte) c;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Name && Arrays.equals(bytes, ((Name) o).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    /** @return the name as the JDK shows it (bytes it cannot decode shown as U+FFFD); for messages only */
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}
