@@ -160,11 +160,7 @@ public final class TempFileJanitor implements AutoCloseable {
         if (dir == null || name == null) {
             return;
         }
-        String prefix = TempPattern.prefixFor(name.toString());
-        DirectoryStream.Filter<Path> ofTarget = entry -> {
-            String n = entry.getFileName().toString();
-            return TempPattern.isTempName(n) && TempPattern.targetNameOf(n).equals(prefix);
-        };
+        DirectoryStream.Filter<Path> ofTarget = entry -> TempPattern.isTempOf(entry.getFileName(), name);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ofTarget)) {
             for (Path entry : entries) {
                 sweep.consider(entry);

@@ -333,13 +333,19 @@ class TempFileJanitorTest {
                 assertThat(temps).hasSize(1);
                 String tempName = temps.get(0);
                 assertThat(TempPattern.isTempName(tempName)).isTrue();
-                assertThat(TempPattern.targetNameOf(tempName)).isEqualTo(TempPattern.prefixFor(name));
-                assertThat(name).startsWith(TempPattern.prefixFor(name));
+                assertThat(TempPattern.isTempOf(Path.of(tempName), target.getFileName())).isTrue();
+                assertThat(TempPattern.isTempOf(Path.of(tempName), Path.of("x" + name))).isFalse();
+                assertThat(tempName.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(255);
                 out.write(1);
             }
         }
-        assertThat(TempPattern.prefixFor(".job.json")).isEqualTo(".job.json");
-        assertThat(TempPattern.prefixFor(longName)).isEqualTo("n".repeat(255 - 41));
+        String uuid = "0123abcd-0000-4000-8000-00000000cafe";
+        assertThat(TempPattern.isTempOf(Path.of(".job.json.tmp." + uuid), Path.of(".job.json"))).isTrue();
+        assertThat(TempPattern.isTempOf(Path.of(".job.js.tmp." + uuid), Path.of(".job.json"))).isFalse();
+        assertThat(TempPattern.isTempOf(Path.of("n".repeat(255 - 41) + ".tmp." + uuid), Path.of(longName))).isTrue();
+        assertThat(TempPattern.isTempOf(Path.of("n".repeat(255 - 42) + ".tmp." + uuid), Path.of(longName))).isFalse();
+        // 127 two-byte characters: 254 bytes, cut to 214 bytes = 107 whole characters
+        assertThat(TempPattern.isTempOf(Path.of("é".repeat(107) + ".tmp." + uuid), Path.of("é".repeat(127)))).isTrue();
     }
 
     @Test
@@ -347,7 +353,7 @@ class TempFileJanitorTest {
         String uuid = UUID.randomUUID().toString();
         assertThat(TempPattern.isTempName("a.tmp." + uuid)).isTrue();
         assertThat(TempPattern.isTempName("a.tmp." + uuid + ".tmp." + uuid)).isTrue();
-        assertThat(TempPattern.targetNameOf("a.tmp." + uuid + ".tmp." + uuid)).isEqualTo("a.tmp." + uuid);
+        assertThat(TempPattern.isTempOf(Path.of("a.tmp." + uuid + ".tmp." + uuid), Path.of("a.tmp." + uuid))).isTrue();
         String hexOnly = "00000000-0000-0000-0000-000000000000.tmp.abcdef01-2345-6789-abcd-ef0123456789";
         assertThat(TempPattern.isTempName(hexOnly)).isTrue();
         for (String name : List.of(".tmp." + uuid, "notes.tmp.txt", "x.tmp.not-a-uuid",
@@ -355,7 +361,6 @@ class TempFileJanitorTest {
                 "x.tmq." + uuid, "x.tmp." + uuid.replace('-', '_'), "x.tmp.g" + uuid.substring(1), "", "x")) {
             assertThat(TempPattern.isTempName(name)).as(name).isFalse();
         }
-        assertThatThrownBy(() -> TempPattern.targetNameOf("notes.tmp.txt"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(TempPattern.isTempOf(Path.of("notes.tmp.txt"), Path.of("notes"))).isFalse();
     }
 }

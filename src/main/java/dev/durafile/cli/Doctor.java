@@ -6,6 +6,7 @@ import dev.durafile.FileSystemCapabilities;
 import dev.durafile.WriteOptions;
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.FileBinding;
+import dev.durafile.internal.Name;
 import dev.durafile.internal.TempNames;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -159,8 +160,8 @@ final class Doctor {
         Timings t = new Timings(samples);
         byte[] data = new byte[DATA_BYTES];
         Arrays.fill(data, (byte) '#');
-        String target = fileName();
-        String temp = fileName();
+        Name target = fileName();
+        Name temp = fileName();
         try (FileBinding.Directory d = binding.openDirectory(dir)) {
             try {
                 for (int i = 0; i < samples; i++) {
@@ -169,7 +170,7 @@ final class Doctor {
                         f.write(ByteBuffer.wrap(data));
                         t.flush.time(() -> f.sync(false));
                     }
-                    String renamed = temp;
+                    Name renamed = temp;
                     t.rename.time(() -> d.rename(renamed, d, target, FileBinding.RenameMode.REPLACE));
                     if (directorySync) {
                         t.directorySync.time(d::sync);
@@ -180,7 +181,7 @@ final class Doctor {
                 d.delete(target);
             }
         }
-        Path written = dir.resolve(fileName());
+        Path written = dir.resolve(fileName().toString());
         try {
             for (Durability level : Durability.values()) {
                 WriteOptions options = WriteOptions.builder().durability(level).build();
@@ -194,7 +195,7 @@ final class Doctor {
         return t;
     }
 
-    private static String fileName() {
-        return FILE_PREFIX + TempNames.INFIX + UUID.randomUUID();
+    private static Name fileName() {
+        return Name.of(FILE_PREFIX + TempNames.INFIX + UUID.randomUUID());
     }
 }

@@ -22,20 +22,20 @@ final class CapabilityProbe {
     }
 
     static FileSystemCapabilities probe(FileBinding binding, Path dir) throws IOException {
-        List<String> names = new ArrayList<>();
+        List<Name> names = new ArrayList<>();
         try (FileBinding.Directory d = binding.openDirectory(dir)) {
             String type = type(d);
             boolean dirSync = directorySync(d);
             boolean tmpFile = tmpFile(d);
-            String a = name(names);
-            String b = name(names);
-            String c = name(names);
-            String linked = name(names);
+            Name a = name(names);
+            Name b = name(names);
+            Name c = name(names);
+            Name linked = name(names);
             try {
                 d.createExclusive(a, PROBE_MODE).close();
                 d.createExclusive(c, PROBE_MODE).close();
                 boolean noReplace = refusedAsUnsupported(() -> d.rename(a, d, b, FileBinding.RenameMode.NOREPLACE));
-                String existing = noReplace ? b : a;
+                Name existing = noReplace ? b : a;
                 boolean exchange = refusedAsUnsupported(() -> d.rename(existing, d, c, FileBinding.RenameMode.EXCHANGE));
                 boolean hardLinks = refusedAsUnsupported(() -> d.link(existing, linked));
                 Capabilities cache = Capabilities.of(d);
@@ -45,7 +45,7 @@ final class CapabilityProbe {
                 return new FileSystemCapabilities(dir, type, binding.name(), noReplace, exchange, tmpFile, hardLinks,
                         dirSync);
             } finally {
-                for (String n : names) {
+                for (Name n : names) {
                     d.delete(n);
                 }
             }
@@ -64,8 +64,8 @@ final class CapabilityProbe {
         }
     }
 
-    private static String name(List<String> names) {
-        String n = ".durafile-probe" + TempNames.INFIX + UUID.randomUUID();
+    private static Name name(List<Name> names) {
+        Name n = Name.of(".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
         names.add(n);
         return n;
     }

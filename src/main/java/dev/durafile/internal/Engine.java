@@ -86,7 +86,7 @@ public final class Engine {
                     FileBinding.Directory db = pa.getParent().equals(pb.getParent()) ? null
                             : fb.openDirectory(pb.getParent())) {
                 FileBinding.Directory other = db != null ? db : da;
-                da.rename(pa.getFileName().toString(), other, pb.getFileName().toString(),
+                da.rename(Name.of(pa.getFileName()), other, Name.of(pb.getFileName()),
                         FileBinding.RenameMode.EXCHANGE);
                 try {
                     GroupCommit.sync(da);
@@ -117,10 +117,10 @@ public final class Engine {
 
     /** One name still to walk in {@link #createDirectories}; those from a link's target are never created. */
     private static final class Step {
-        final String name;
+        final Name name;
         final boolean mayCreate;
 
-        Step(String name, boolean mayCreate) {
+        Step(Name name, boolean mayCreate) {
             this.name = name;
             this.mayCreate = mayCreate;
         }
@@ -146,11 +146,12 @@ public final class Engine {
         try {
             while (!steps.isEmpty()) {
                 Step step = steps.pop();
-                if (step.name.isEmpty() || step.name.equals(".")) {
+                String text = step.name.toString();
+                if (text.equals(".")) {
                     continue;
                 }
-                if (step.name.equals("..")) {
-                    current = descend(current, current.openDirectory(".."));
+                if (text.equals("..")) {
+                    current = descend(current, current.openDirectory(step.name));
                     continue;
                 }
                 FileBinding.Stat there = current.identity(step.name);
@@ -159,7 +160,7 @@ public final class Engine {
                     there = current.identity(step.name);
                 }
                 if (there == null) {
-                    throw Failures.exists("create directory", current.path().resolve(step.name).toString(),
+                    throw Failures.exists("create directory", current.path().resolve(step.name.path()).toString(),
                             "a symbolic link on the way leads to nothing");
                 }
                 // the entry, whoever made it, must survive a power cut
@@ -168,7 +169,7 @@ public final class Engine {
                     if (++links > MAX_SYMLINKS) {
                         throw Failures.of("create directory", dir, "too many levels of symbolic links (ELOOP)");
                     }
-                    Path target = abs.getFileSystem().getPath(current.readLink(step.name));
+                    Path target = current.readLink(step.name);
                     push(steps, target, false);
                     if (target.isAbsolute()) {
                         current = descend(current, fb.openDirectory(target.getRoot()));
@@ -176,16 +177,16 @@ public final class Engine {
                     continue;
                 }
                 if (there.kind != FileBinding.Kind.DIRECTORY) {
-                    throw Failures.exists("create directory", current.path().resolve(step.name).toString(),
+                    throw Failures.exists("create directory", current.path().resolve(step.name.path()).toString(),
                             "it exists and is not a directory");
                 }
                 current = descend(current, current.openDirectory(step.name));
             }
         } catch (IOException e) {
-            closeAfter(current, e);
+            Closing.closeAfter(current, e);
             throw Failures.forTarget(e, dir.toString());
         } catch (RuntimeException | Error e) {
-            closeAfter(current, e);
+            Closing.closeAfter(current, e);
             throw e;
         }
         current.close();
@@ -199,7 +200,7 @@ public final class Engine {
     private static void push(Deque<Step> steps, Path path, boolean mayCreate) {
         List<Step> names = new ArrayList<>();
         for (Path name : path) {
-            names.add(new Step(name.toString(), mayCreate));
+            names.add(new Step(Name.of(name), mayCreate));
         }
         for (int i = names.size() - 1; i >= 0; i--) {
             steps.push(names.get(i));
@@ -212,18 +213,10 @@ public final class Engine {
         try {
             from.close();
         } catch (IOException e) {
-            closeAfter(to, e);
+            Closing.closeAfter(to, e);
             throw e;
         }
         return to;
-    }
-
-    private static void closeAfter(FileBinding.Directory d, Throwable cause) {
-        try {
-            d.close();
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
     }
 
     /** Tests what the file system holding {@code dir} supports, by trying each feature in {@code dir}. */

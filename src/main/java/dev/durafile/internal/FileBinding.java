@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Everything after {@link #openDirectory} acts relative to the open directory (the {@code *at}
  * system calls), never on a path string that could name something else by then, and on the open file
  * (fstat, fchmod, fchown); an entry that is a symbolic link is never followed, except by
- * {@link Directory#openDirectory(String)} and where a method says so.
+ * {@link Directory#openDirectory(Name)} and where a method says so. Entry names are {@link Name}s: the
+ * bytes the kernel sees, never a name rebuilt from a String.
  */
 public interface FileBinding {
     /** @return {@code "panama"}, {@code "jna"} or {@code "nio"} */
@@ -139,37 +140,37 @@ public interface FileBinding {
          * @param name an entry of this directory
          * @return what lstat says of it (a symbolic link is not followed), or null if there is none
          */
-        Stat stat(String name) throws IOException;
+        Stat stat(Name name) throws IOException;
 
         /**
-         * {@link #stat(String)} for when only what the entry is and its identity matter: the result's
+         * {@link #stat(Name)} for when only what the entry is and its identity matter: the result's
          * mode, owner and group may be unknown, which lets a binding read less.
          */
-        Stat identity(String name) throws IOException;
+        Stat identity(Name name) throws IOException;
 
         /**
          * @param name an entry of this directory (a symbolic link is not followed)
          * @return its POSIX access ACL ({@code system.posix_acl_access}, the kernel's form), or null if
          *     it has none, or the binding or file system cannot read it
          */
-        byte[] acl(String name) throws IOException;
+        byte[] acl(Name name) throws IOException;
 
-        /** @return the target of the symbolic link {@code name} of this directory */
-        String readLink(String name) throws IOException;
+        /** @return the target of the symbolic link {@code name} of this directory, its bytes as they are */
+        Path readLink(Name name) throws IOException;
 
         /**
          * Creates the subdirectory {@code name} ({@code 0777}, less the umask or as a default ACL says).
          *
          * @return true if created, false if something already exists under that name
          */
-        boolean createDirectory(String name) throws IOException;
+        boolean createDirectory(Name name) throws IOException;
 
         /**
          * Opens the subdirectory {@code name}, following it if it is a symbolic link.
          *
          * @throws java.nio.file.FileSystemException if it is not a directory
          */
-        Directory openDirectory(String name) throws IOException;
+        Directory openDirectory(Name name) throws IOException;
 
         /**
          * Creates an unnamed file in this directory ({@code O_TMPFILE}): it has no name, so a crash
@@ -186,7 +187,7 @@ public interface FileBinding {
          *
          * @throws java.nio.file.FileAlreadyExistsException if the name is taken
          */
-        void linkAnonymous(OpenFile file, String name) throws IOException;
+        void linkAnonymous(OpenFile file, Name name) throws IOException;
 
         /**
          * Adds the hard link {@code to} for the entry {@code from} of this directory (a symbolic link is
@@ -195,7 +196,7 @@ public interface FileBinding {
          * @throws java.nio.file.FileAlreadyExistsException if {@code to} exists
          * @throws java.nio.file.AtomicMoveNotSupportedException if the file system has no hard links
          */
-        void link(String from, String to) throws IOException;
+        void link(Name from, Name to) throws IOException;
 
         /**
          * Creates a new file exclusively ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), open for writing.
@@ -206,7 +207,7 @@ public interface FileBinding {
          * @return the open file
          * @throws IOException if it exists or cannot be created
          */
-        OpenFile createExclusive(String name, int mode) throws IOException;
+        OpenFile createExclusive(Name name, int mode) throws IOException;
 
         /**
          * Renames the entry {@code from} of this directory to {@code to} in {@code target} (this
@@ -215,7 +216,7 @@ public interface FileBinding {
          * @throws java.nio.file.AtomicMoveNotSupportedException if the kernel, file system or binding
          *     refuses {@code mode} (only {@link RenameMode#REPLACE} is always supported)
          */
-        void rename(String from, Directory target, String to, RenameMode mode) throws IOException;
+        void rename(Name from, Directory target, Name to, RenameMode mode) throws IOException;
 
         /**
          * Takes an advisory lock on this directory that excludes other processes (and other open
@@ -237,7 +238,7 @@ public interface FileBinding {
         void sync() throws IOException;
 
         /** Removes the entry {@code name}; an absent entry is not an error. */
-        void delete(String name) throws IOException;
+        void delete(Name name) throws IOException;
     }
 
     /** A file open for writing. Not thread-safe. */

@@ -83,12 +83,12 @@ public final class Name {
     }
 
     /** @return a relative Path of one element with exactly this name's bytes */
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** @return this name followed by {@code suffix} (ASCII) */
-    Name plus(String suffix) {
+    public Name plus(String suffix) {
         byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
         byte[] b = Arrays.copyOf(bytes, bytes.length + tail.length);
         System.arraycopy(tail, 0, b, bytes.length, tail.length);

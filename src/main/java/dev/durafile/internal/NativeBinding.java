@@ -3,7 +3,6 @@ package dev.durafile.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
@@ -65,7 +64,6 @@ final class NativeBinding implements FileBinding {
     private static final ArrayBlockingQueue<ByteBuffer> STAGING = new ArrayBlockingQueue<>(16);
 
     /** The JDK's own encoding of file names, so that names round-trip as java.nio encodes them. */
-    private static final Charset NAME_CHARSET = nameCharset();
     private static final byte[] EMPTY_PATH = {0};
     /** "." as a C string: the directory itself, for O_TMPFILE. */
     private static final byte[] DOT = {'.', 0};
@@ -89,17 +87,8 @@ final class NativeBinding implements FileBinding {
      */
     NativeBinding(LibC libc) {
         this.libc = libc;
-        if (libc.statx(AT_FDCWD, cString("/"), 0, STATX_MASK, new byte[LibC.STATX_SIZE]) == -Errno.ENOSYS) {
+        if (libc.statx(AT_FDCWD, cStringAscii("/"), 0, STATX_MASK, new byte[LibC.STATX_SIZE]) == -Errno.ENOSYS) {
             throw new IllegalStateException("the " + libc.name() + " backend needs statx (Linux 4.11+, glibc 2.28+)");
-        }
-    }
-
-    private static Charset nameCharset() {
-        String jnu = System.getProperty("sun.jnu.encoding");
-        try {
-            return jnu == null ? Charset.defaultCharset() : Charset.forName(jnu);
-        } catch (RuntimeException e) {
-            return Charset.defaultCharset();
         }
     }
 
@@ -108,12 +97,10 @@ final class NativeBinding implements FileBinding {
         return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
-    /** @return {@code s} in the JDK's file-name encoding, NUL-terminated */
-    static byte[] cString(String s) {
-        byte[] b = s.getBytes(NAME_CHARSET);
-        byte[] z = new byte[b.length + 1];
-        System.arraycopy(b, 0, z, 0, b.length);
-        return z;
+    /** @return the bytes of {@code p} as the JDK keeps them, NUL-terminated */
+    static byte[] cString(Path p) {
+        byte[] b = Name.bytes(p);
+        return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     @Override
@@ -128,7 +115,7 @@ final class NativeBinding implements FileBinding {
 
     @Override
     public Directory openDirectory(Path dir) throws IOException {
-        int fd = libc.openat(AT_FDCWD, cString(dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        int fd = libc.openat(AT_FDCWD, cString(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         if (fd < 0) {
             throw failure(fd, "open directory", dir, null);
         }
@@ -142,7 +129,7 @@ final class NativeBinding implements FileBinding {
      */
     @Override
     public SourceFile openSource(Path file) throws IOException {
-        byte[] path = cString(file.toString());
+        byte[] path = cString(file);
         Stat before = statx(AT_FDCWD, path, 0, "open source", file);
         if (before == null) {
             throw Failures.ofErrno(Errno.ENOENT, libc.strerror(Errno.ENOENT), "open source", file, null);
@@ -158,7 +145,7 @@ final class NativeBinding implements FileBinding {
         try {
             return new OpenSource(source.stat(), source::read, source);
         } catch (IOException | RuntimeException | Error e) {
-            closeAfter(source, e);
+            Closing.closeAfter(source, e);
             throw e;
         }
     }
@@ -258,65 +245,69 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
-        public Stat stat(String name) throws IOException {
-            return statx(fd, cString(name), AT_SYMLINK_NOFOLLOW, "stat", path.resolve(name));
+        public Stat stat(Name name) throws IOException {
+            return statx(fd, name.cString(), AT_SYMLINK_NOFOLLOW, "stat", path.resolve(name.path()));
         }
 
         @Override
-        public Stat identity(String name) throws IOException {
+        public Stat identity(Name name) throws IOException {
             return stat(name);
         }
 
         @Override
-        public byte[] acl(String name) throws IOException {
-            int f = libc.openat(fd, cString(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        public byte[] acl(Name name) throws IOException {
+            Path file = path.resolve(name.path());
+            int f = libc.openat(fd, name.cString(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
             if (f < 0) {
-                LOG.debug("{}: its ACL cannot be read ({})", path.resolve(name), Errno.symbol(-f));
+                LOG.debug("{}: its ACL cannot be read ({})", file, Errno.symbol(-f));
                 return null;
             }
-            try (NativeFile file = new NativeFile(path.resolve(name), f)) {
-                return file.acl();
+            try (NativeFile opened = new NativeFile(file, f)) {
+                return opened.acl();
             }
         }
 
         @Override
-        public String readLink(String name) throws IOException {
+        public Path readLink(Name name) throws IOException {
             byte[] buf = new byte[PATH_MAX];
-            long n = libc.readlinkat(fd, cString(name), buf);
+            long n = libc.readlinkat(fd, name.cString(), buf);
             if (n < 0) {
-                throw failure(n, "read symbolic link", path.resolve(name), null);
+                throw failure(n, "read symbolic link", path.resolve(name.path()), null);
             }
-            return new String(buf, 0, (int) n, NAME_CHARSET);
+            return Name.toPath(path.getFileSystem(), java.util.Arrays.copyOf(buf, (int) n));
         }
 
         @Override
-        public boolean createDirectory(String name) throws IOException {
-            int r = libc.mkdirat(fd, cString(name), 0777);
+        public boolean createDirectory(Name name) throws IOException {
+            int r = libc.mkdirat(fd, name.cString(), 0777);
             if (r == -Errno.EEXIST) {
                 return false;
             }
             if (r < 0) {
-                throw failure(r, "create directory", path.resolve(name), null);
+                throw failure(r, "create directory", path.resolve(name.path()), null);
             }
             return true;
         }
 
         @Override
-        public Directory openDirectory(String name) throws IOException {
-            int d = libc.openat(fd, cString(name), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        public Directory openDirectory(Name name) throws IOException {
+            // every object the result needs is made before the descriptor exists, so nothing can fail holding it
+            Path dir = path.resolve(name.path());
+            int d = libc.openat(fd, name.cString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
             if (d < 0) {
-                throw failure(d, "open directory", path.resolve(name), null);
+                throw failure(d, "open directory", dir, null);
             }
-            return new NativeDirectory(path.resolve(name), d);
+            return new NativeDirectory(dir, d);
         }
 
         @Override
-        public OpenFile createExclusive(String name, int mode) throws IOException {
-            int f = libc.openat(fd, cString(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        public OpenFile createExclusive(Name name, int mode) throws IOException {
+            Path file = path.resolve(name.path());
+            int f = libc.openat(fd, name.cString(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
             if (f < 0) {
-                throw failure(f, "create temp file", path.resolve(name), null);
+                throw failure(f, "create temp file", file, null);
             }
-            return new NativeFile(path.resolve(name), f);
+            return new NativeFile(file, f);
         }
 
         /** @return an O_TMPFILE descriptor, or -1 if the file system refuses unnamed files */
@@ -344,7 +335,7 @@ final class NativeBinding implements FileBinding {
                     LOG.debug("unnamed temp files are named with {}", linkRoute);
                 }
             } catch (IOException | RuntimeException | Error e) {
-                closeAfter(file, e);
+                Closing.closeAfter(file, e);
                 throw e;
             }
             if (linkRoute == LinkRoute.NONE) {
@@ -360,16 +351,16 @@ final class NativeBinding implements FileBinding {
             if (f < 0) {
                 return LinkRoute.NONE;
             }
-            String name = ".durafile-probe" + TempNames.INFIX + UUID.randomUUID();
+            Name name = Name.of(path.getFileSystem(), ".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
             try (NativeFile probe = new NativeFile(path.resolve(UNNAMED), f)) {
                 for (LinkRoute route : new LinkRoute[] {LinkRoute.EMPTY_PATH, LinkRoute.PROC}) {
-                    int r = linkUnnamed(route, probe.fd, cString(name));
+                    int r = linkUnnamed(route, probe.fd, name.cString());
                     if (r == 0) {
                         delete(name);
                         return route;
                     }
                     if (r != -Errno.ENOENT && r != -Errno.EPERM && r != -Errno.EACCES) {
-                        throw failure(r, "linkat (name a probe unnamed file)", path.resolve(name), null);
+                        throw failure(r, "linkat (name a probe unnamed file)", path.resolve(name.path()), null);
                     }
                 }
                 return LinkRoute.NONE;
@@ -379,36 +370,36 @@ final class NativeBinding implements FileBinding {
         private int linkUnnamed(LinkRoute route, int file, byte[] name) {
             return route == LinkRoute.EMPTY_PATH
                     ? libc.linkat(file, EMPTY_PATH, fd, name, AT_EMPTY_PATH)
-                    : libc.linkat(AT_FDCWD, cString("/proc/self/fd/" + file), fd, name, AT_SYMLINK_FOLLOW);
+                    : libc.linkat(AT_FDCWD, cStringAscii("/proc/self/fd/" + file), fd, name, AT_SYMLINK_FOLLOW);
         }
 
         @Override
-        public void linkAnonymous(OpenFile file, String name) throws IOException {
-            int r = linkUnnamed(linkRoute, ((NativeFile) file).fd, cString(name));
+        public void linkAnonymous(OpenFile file, Name name) throws IOException {
+            int r = linkUnnamed(linkRoute, ((NativeFile) file).fd, name.cString());
             if (r < 0) {
-                throw failure(r, "linkat (name the unnamed temp file)", path.resolve(name), null);
+                throw failure(r, "linkat (name the unnamed temp file)", path.resolve(name.path()), null);
             }
         }
 
         @Override
-        public void link(String from, String to) throws IOException {
-            int r = libc.linkat(fd, cString(from), fd, cString(to), 0);
+        public void link(Name from, Name to) throws IOException {
+            int r = libc.linkat(fd, from.cString(), fd, to.cString(), 0);
             boolean refused = r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS || r == -Errno.EMLINK
                     || r == -Errno.EPERM && !FileSystemTypes.hasHardLinks(fileSystemType());
             if (refused) {
-                throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
+                throw Failures.unsupported("link", path.resolve(from.path()), path.resolve(to.path()),
                         "hard link refused by the file system: " + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
             }
             if (r < 0) {
-                throw failure(r, "link", path.resolve(from), path.resolve(to));
+                throw failure(r, "link", path.resolve(from.path()), path.resolve(to.path()));
             }
         }
 
         @Override
-        public void rename(String from, Directory target, String to, RenameMode mode) throws IOException {
+        public void rename(Name from, Directory target, Name to, RenameMode mode) throws IOException {
             NativeDirectory t = (NativeDirectory) target;
-            byte[] src = cString(from);
-            byte[] dst = cString(to);
+            byte[] src = from.cString();
+            byte[] dst = to.cString();
             int r;
             if (mode == RenameMode.REPLACE) {
                 r = renameat2Missing ? libc.renameat(fd, src, t.fd, dst) : libc.renameat2(fd, src, t.fd, dst, 0);
@@ -420,14 +411,14 @@ final class NativeBinding implements FileBinding {
             } else {
                 r = libc.renameat2(fd, src, t.fd, dst, mode.flags);
                 if (r == -Errno.ENOSYS || r == -Errno.EINVAL) {
-                    throw Failures.unsupported("rename (" + mode + ")", path.resolve(from), t.path.resolve(to),
+                    throw Failures.unsupported("rename (" + mode + ")", path.resolve(from.path()), t.path.resolve(to.path()),
                             "renameat2(" + mode + ") refused by the kernel or file system: "
                             + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
                 }
             }
             if (r < 0) {
                 throw failure(r, "rename" + (mode == RenameMode.REPLACE ? "" : " (" + mode + ")"),
-                        path.resolve(from), t.path.resolve(to));
+                        path.resolve(from.path()), t.path.resolve(to.path()));
             }
         }
 
@@ -474,10 +465,10 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
-        public void delete(String name) throws IOException {
-            int r = libc.unlinkat(fd, cString(name), 0);
+        public void delete(Name name) throws IOException {
+            int r = libc.unlinkat(fd, name.cString(), 0);
             if (r < 0 && r != -Errno.ENOENT) {
-                throw failure(r, "unlink", path.resolve(name), null);
+                throw failure(r, "unlink", path.resolve(name.path()), null);
             }
         }
 
@@ -502,14 +493,6 @@ final class NativeBinding implements FileBinding {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeAfter(NativeFile file, Throwable cause) {
-        try {
-            file.close();
-        } catch (IOException e) {
-            cause.addSuppressed(e);
         }
     }
 

@@ -96,11 +96,7 @@ final class NioBinding implements FileBinding {
             }
             return new OpenSource(before, channel::read, channel);
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                channel.close();
-            } catch (IOException c) {
-                e.addSuppressed(c);
-            }
+            Closing.closeAfter(channel, e);
             throw e;
         }
     }
@@ -245,20 +241,20 @@ final class NioBinding implements FileBinding {
 
         abstract boolean secure();
 
-        abstract FileChannel channel(String name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+        abstract FileChannel channel(Name name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
                 throws IOException;
 
         /** A view of the entry {@code name}, links not followed; null if the file system has no such view. */
-        abstract <V extends FileAttributeView> V view(String name, Class<V> type);
+        abstract <V extends FileAttributeView> V view(Name name, Class<V> type);
 
         /** A view of the directory itself. */
         abstract <V extends FileAttributeView> V ownView(Class<V> type);
 
-        abstract void move(String from, Entries target, String to) throws IOException;
+        abstract void move(Name from, Entries target, Name to) throws IOException;
 
-        abstract void delete(String name) throws IOException;
+        abstract void delete(Name name) throws IOException;
 
-        abstract Entries child(String name) throws IOException;
+        abstract Entries child(Name name) throws IOException;
 
         /** A channel on the directory itself, for its fsync. */
         abstract FileChannel self() throws IOException;
@@ -273,9 +269,6 @@ final class NioBinding implements FileBinding {
             this.stream = stream;
         }
 
-        private Path relative(String name) {
-            return dir.getFileSystem().getPath(name);
-        }
 
         @Override
         boolean secure() {
@@ -283,14 +276,14 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        FileChannel channel(String name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+        FileChannel channel(Name name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
                 throws IOException {
-            return (FileChannel) stream.newByteChannel(relative(name), options, attrs);
+            return (FileChannel) stream.newByteChannel(name.path(), options, attrs);
         }
 
         @Override
-        <V extends FileAttributeView> V view(String name, Class<V> type) {
-            return stream.getFileAttributeView(relative(name), type, LinkOption.NOFOLLOW_LINKS);
+        <V extends FileAttributeView> V view(Name name, Class<V> type) {
+            return stream.getFileAttributeView(name.path(), type, LinkOption.NOFOLLOW_LINKS);
         }
 
         @Override
@@ -299,27 +292,27 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        void move(String from, Entries target, String to) throws IOException {
-            stream.move(relative(from), ((Secure) target).stream, relative(to));
+        void move(Name from, Entries target, Name to) throws IOException {
+            stream.move(from.path(), ((Secure) target).stream, to.path());
         }
 
         @Override
-        void delete(String name) throws IOException {
+        void delete(Name name) throws IOException {
             try {
-                stream.deleteFile(relative(name));
+                stream.deleteFile(name.path());
             } catch (NoSuchFileException e) {
                 LOG.trace("{} was already gone", name);
             }
         }
 
         @Override
-        Entries child(String name) throws IOException {
-            return new Secure(dir.resolve(name), stream.newDirectoryStream(relative(name)));
+        Entries child(Name name) throws IOException {
+            return new Secure(dir.resolve(name.path()), stream.newDirectoryStream(name.path()));
         }
 
         @Override
         FileChannel self() throws IOException {
-            return channel(".", EnumSet.of(StandardOpenOption.READ));
+            return channel(Name.of(dir.getFileSystem(), "."), EnumSet.of(StandardOpenOption.READ));
         }
 
         @Override
@@ -340,14 +333,14 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        FileChannel channel(String name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+        FileChannel channel(Name name, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
                 throws IOException {
-            return FileChannel.open(dir.resolve(name), options, attrs);
+            return FileChannel.open(dir.resolve(name.path()), options, attrs);
         }
 
         @Override
-        <V extends FileAttributeView> V view(String name, Class<V> type) {
-            return Files.getFileAttributeView(dir.resolve(name), type, LinkOption.NOFOLLOW_LINKS);
+        <V extends FileAttributeView> V view(Name name, Class<V> type) {
+            return Files.getFileAttributeView(dir.resolve(name.path()), type, LinkOption.NOFOLLOW_LINKS);
         }
 
         @Override
@@ -356,18 +349,18 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        void move(String from, Entries target, String to) throws IOException {
-            Files.move(dir.resolve(from), target.dir.resolve(to), StandardCopyOption.ATOMIC_MOVE);
+        void move(Name from, Entries target, Name to) throws IOException {
+            Files.move(dir.resolve(from.path()), target.dir.resolve(to.path()), StandardCopyOption.ATOMIC_MOVE);
         }
 
         @Override
-        void delete(String name) throws IOException {
-            Files.deleteIfExists(dir.resolve(name));
+        void delete(Name name) throws IOException {
+            Files.deleteIfExists(dir.resolve(name.path()));
         }
 
         @Override
-        Entries child(String name) throws IOException {
-            return open(dir.resolve(name));
+        Entries child(Name name) throws IOException {
+            return open(dir.resolve(name.path()));
         }
 
         @Override
@@ -416,14 +409,14 @@ final class NioBinding implements FileBinding {
 
         /** One fstatat relative to this directory: no owner or mode. */
         @Override
-        public Stat identity(String name) throws IOException {
+        public Stat identity(Name name) throws IOException {
             try {
                 BasicFileAttributes a = entries.view(name, BasicFileAttributeView.class).readAttributes();
                 return new Stat(kind(a), a.fileKey(), null, -1, null, null);
             } catch (NoSuchFileException e) {
                 return null;
             } catch (IOException e) {
-                throw Failures.ofJdk(e, "stat", path.resolve(name));
+                throw Failures.ofJdk(e, "stat", path.resolve(name.path()));
             }
         }
 
@@ -434,8 +427,8 @@ final class NioBinding implements FileBinding {
          * "posix" view relative to this directory, whose owner and group are principals.
          */
         @Override
-        public Stat stat(String name) throws IOException {
-            Path file = path.resolve(name);
+        public Stat stat(Name name) throws IOException {
+            Path file = path.resolve(name.path());
             BasicFileAttributes basic;
             try {
                 basic = entries.view(name, BasicFileAttributeView.class).readAttributes();
@@ -467,7 +460,7 @@ final class NioBinding implements FileBinding {
 
         /** java.nio cannot read POSIX ACLs. */
         @Override
-        public byte[] acl(String name) {
+        public byte[] acl(Name name) {
             return null;
         }
 
@@ -481,38 +474,38 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        public String readLink(String name) throws IOException {
+        public Path readLink(Name name) throws IOException {
             try {
-                return Files.readSymbolicLink(path.resolve(name)).toString();
+                return Files.readSymbolicLink(path.resolve(name.path()));
             } catch (IOException e) {
-                throw Failures.ofJdk(e, "read symbolic link", path.resolve(name));
+                throw Failures.ofJdk(e, "read symbolic link", path.resolve(name.path()));
             }
         }
 
         @Override
-        public boolean createDirectory(String name) throws IOException {
+        public boolean createDirectory(Name name) throws IOException {
             try {
-                Files.createDirectory(path.resolve(name));
+                Files.createDirectory(path.resolve(name.path()));
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;
             } catch (IOException e) {
-                throw Failures.ofJdk(e, "create directory", path.resolve(name));
+                throw Failures.ofJdk(e, "create directory", path.resolve(name.path()));
             }
         }
 
         @Override
-        public Directory openDirectory(String name) throws IOException {
+        public Directory openDirectory(Name name) throws IOException {
             try {
-                return new NioDirectory(path.resolve(name), entries.child(name));
+                return new NioDirectory(path.resolve(name.path()), entries.child(name));
             } catch (IOException e) {
-                throw Failures.ofJdk(e, "open directory", path.resolve(name));
+                throw Failures.ofJdk(e, "open directory", path.resolve(name.path()));
             }
         }
 
         @Override
-        public OpenFile createExclusive(String name, int mode) throws IOException {
-            Path file = path.resolve(name);
+        public OpenFile createExclusive(Name name, int mode) throws IOException {
+            Path file = path.resolve(name.path());
             Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             // owner read and write: the JDK opens the temp by name to chmod or chown it, which needs them;
@@ -533,16 +526,8 @@ final class NioBinding implements FileBinding {
                 }
                 return new NioFile(this, name, channel, created.key);
             } catch (IOException | RuntimeException | Error e) {
-                closeAfter(channel, e);
+                Closing.closeAfter(channel, e);
                 throw e;
-            }
-        }
-
-        private void closeAfter(FileChannel channel, Throwable cause) {
-            try {
-                channel.close();
-            } catch (IOException c) {
-                cause.addSuppressed(c);
             }
         }
 
@@ -552,7 +537,7 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        public void linkAnonymous(OpenFile file, String name) {
+        public void linkAnonymous(OpenFile file, Name name) {
             throw new UnsupportedOperationException("java.nio creates no unnamed files to link");
         }
 
@@ -562,7 +547,7 @@ final class NioBinding implements FileBinding {
          * is removed again: link(2) resolves its two paths one after the other).
          */
         @Override
-        public void link(String from, String to) throws IOException {
+        public void link(Name from, Name to) throws IOException {
             Stat source = null;
             if (entries.secure()) {
                 requirePathLeadsHere("link", to);
@@ -575,14 +560,14 @@ final class NioBinding implements FileBinding {
                     if (made != null) {
                         delete(to);
                     }
-                    throw Failures.of("link", path.resolve(to), "the directory's path led elsewhere while java.nio"
+                    throw Failures.of("link", path.resolve(to.path()), "the directory's path led elsewhere while java.nio"
                             + " linked by path (or " + from + " was replaced meanwhile); a link " + to
                             + " may have been made where it led");
                 }
             }
         }
 
-        private void requirePathLeadsHere(String operation, String name) throws IOException {
+        private void requirePathLeadsHere(String operation, Name name) throws IOException {
             Object here = stat().key;
             Object there;
             try {
@@ -591,23 +576,23 @@ final class NioBinding implements FileBinding {
                 there = null;
             }
             if (!Objects.equals(here, there)) {
-                throw Failures.of(operation, path.resolve(name), "the directory's path no longer leads to the"
+                throw Failures.of(operation, path.resolve(name.path()), "the directory's path no longer leads to the"
                         + " directory this write opened (it was moved or swapped), and java.nio can only link by path");
             }
         }
 
-        private void linkByPath(String from, String to) throws IOException {
+        private void linkByPath(Name from, Name to) throws IOException {
             try {
-                Files.createLink(path.resolve(to), path.resolve(from));
+                Files.createLink(path.resolve(to.path()), path.resolve(from.path()));
             } catch (UnsupportedOperationException e) {
-                throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
+                throw Failures.unsupported("link", path.resolve(from.path()), path.resolve(to.path()),
                         "hard links are not supported by this file system: " + e.getMessage());
             } catch (FileSystemException e) {
                 if (e instanceof FileAlreadyExistsException || !NO_LINKS_TEXTS.contains(String.valueOf(e.getReason()))
                         || FileSystemTypes.hasHardLinks(storeType())) {
-                    throw Failures.ofJdk(e, "link", path.resolve(from));
+                    throw Failures.ofJdk(e, "link", path.resolve(from.path()));
                 }
-                throw Failures.unsupported("link", path.resolve(from), path.resolve(to),
+                throw Failures.unsupported("link", path.resolve(from.path()), path.resolve(to.path()),
                         "hard link refused by the file system: " + e.getReason());
             }
         }
@@ -622,20 +607,20 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        public void rename(String from, Directory target, String to, RenameMode mode) throws IOException {
+        public void rename(Name from, Directory target, Name to, RenameMode mode) throws IOException {
             NioDirectory t = (NioDirectory) target;
             if (mode != RenameMode.REPLACE) {
-                throw Failures.unsupported("rename (" + mode + ")", path.resolve(from), t.path.resolve(to),
+                throw Failures.unsupported("rename (" + mode + ")", path.resolve(from.path()), t.path.resolve(to.path()),
                         "java.nio has no atomic rename " + mode + " (renameat2 needs the panama or jna backend)");
             }
             try {
                 if (entries.secure() == t.entries.secure()) {
                     entries.move(from, t.entries, to);
                 } else {
-                    Files.move(path.resolve(from), t.path.resolve(to), StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(path.resolve(from.path()), t.path.resolve(to.path()), StandardCopyOption.ATOMIC_MOVE);
                 }
             } catch (IOException e) {
-                throw Failures.ofJdk(e, "rename", path.resolve(from));
+                throw Failures.ofJdk(e, "rename", path.resolve(from.path()));
             }
         }
 
@@ -681,11 +666,11 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        public void delete(String name) throws IOException {
+        public void delete(Name name) throws IOException {
             try {
                 entries.delete(name);
             } catch (IOException e) {
-                throw Failures.ofJdk(e, "unlink", path.resolve(name));
+                throw Failures.ofJdk(e, "unlink", path.resolve(name.path()));
             }
         }
 
@@ -707,17 +692,17 @@ final class NioBinding implements FileBinding {
 
     private static final class NioFile implements OpenFile {
         private final NioDirectory dir;
-        private final String name;
+        private final Name name;
         private final Path path;
         private final FileChannel channel;
         /** The temp file's fileKey, read right after it was created. */
         private final Object key;
         private boolean proven;
 
-        NioFile(NioDirectory dir, String name, FileChannel channel, Object key) {
+        NioFile(NioDirectory dir, Name name, FileChannel channel, Object key) {
             this.dir = dir;
             this.name = name;
-            this.path = dir.path.resolve(name);
+            this.path = dir.path.resolve(name.path());
             this.channel = channel;
             this.key = key;
         }

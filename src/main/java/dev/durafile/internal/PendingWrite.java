@@ -53,7 +53,7 @@ public final class PendingWrite implements Closeable {
     private final WriteOptions options;
     private final Publish publish;
     /** The temp file's name; for an unnamed (O_TMPFILE) temp, the name it gets at commit. */
-    private final String tempName;
+    private final Name tempName;
     /** True while the temp has a name in the directory (always for NAMED; from its link for ANONYMOUS). */
     private boolean tempNamed;
     private FileBinding.OpenFile file;
@@ -112,7 +112,7 @@ public final class PendingWrite implements Closeable {
             throw Failures.exists("create new file", target.requested, "it exists");
         }
         if (options.keepBackup()) {
-            TempNames.checkLength(target.name + BACKUP_SUFFIX, target.requested);
+            TempNames.checkLength(target.name.plus(BACKUP_SUFFIX), target.requested);
         }
         int mode = options.permissions().map(Modes::toMode)
                 .orElse(target.exists() ? target.existing.mode : newFileMode);
@@ -193,7 +193,7 @@ public final class PendingWrite implements Closeable {
     }
 
     private Path tempPath() {
-        return target.dir.path().resolve(tempName);
+        return target.dir.path().resolve(tempName.path());
     }
 
     /**
@@ -278,7 +278,7 @@ public final class PendingWrite implements Closeable {
                 syncDirectory();
             }
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(target, e);
+            Closing.closeAfter(target, e);
             throw e;
         }
         target.close();
@@ -341,7 +341,7 @@ public final class PendingWrite implements Closeable {
      * removed.
      */
     private void keepReplacedVersion() throws IOException {
-        String backup = target.name + BACKUP_SUFFIX;
+        Name backup = target.name.plus(BACKUP_SUFFIX);
         try {
             FileBinding.Stat replaced = target.dir.identity(tempName);
             if (replaced == null) {
@@ -408,8 +408,8 @@ public final class PendingWrite implements Closeable {
      * meanwhile). If the target vanished meanwhile there is nothing to keep.
      */
     private void keepBackup() throws IOException {
-        String backup = target.name + BACKUP_SUFFIX;
-        String staged = TempNames.forTarget(backup);
+        Name backup = target.name.plus(BACKUP_SUFFIX);
+        Name staged = TempNames.forTarget(backup);
         try {
             target.dir.link(target.name, staged);
         } catch (NoSuchFileException e) {
@@ -507,11 +507,7 @@ public final class PendingWrite implements Closeable {
 
     /** Discards after {@code cause}; secondary failures are attached to it as suppressed. */
     private void discard(Throwable cause) {
-        try {
-            close();
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
+        Closing.closeAfter(this, cause);
     }
 
     private static IOException addTo(IOException first, IOException e) {
@@ -520,13 +516,5 @@ public final class PendingWrite implements Closeable {
         }
         first.addSuppressed(e);
         return first;
-    }
-
-    private static void closeQuietly(Closeable c, Throwable cause) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
     }
 }

@@ -20,7 +20,7 @@ final class Target implements Closeable {
     /** The final target's absolute path. */
     final Path path;
     final FileBinding.Directory dir;
-    final String name;
+    final Name name;
     /** What is at {@link #name} now (a symbolic link is not followed), or null if nothing is. */
     final FileBinding.Stat existing;
 
@@ -28,7 +28,7 @@ final class Target implements Closeable {
         this.requested = requested;
         this.path = path;
         this.dir = dir;
-        this.name = path.getFileName().toString();
+        this.name = Name.of(path.getFileName());
         this.existing = existing;
     }
 
@@ -61,10 +61,11 @@ final class Target implements Closeable {
             if (fileName == null || fileName.toString().equals(".") || fileName.toString().equals("..")) {
                 throw Failures.of("write", requested, "not a file path");
             }
-            TempNames.checkLength(fileName.toString(), asked);
+            Name name = Name.of(fileName);
+            TempNames.checkLength(name, asked);
             FileBinding.Directory dir = binding.openDirectory(p.getParent());
             try {
-                FileBinding.Stat s = dir.stat(fileName.toString());
+                FileBinding.Stat s = dir.stat(name);
                 check(requested, s);
                 if (s == null || s.kind != FileBinding.Kind.SYMLINK || policy != SymlinkPolicy.FOLLOW) {
                     return new Target(asked, p, dir, s);
@@ -72,15 +73,11 @@ final class Target implements Closeable {
                 if (hops == MAX_SYMLINKS) {
                     throw Failures.of("resolve symbolic link", requested, "too many levels of symbolic links (ELOOP)");
                 }
-                Path link = p.getFileSystem().getPath(dir.readLink(fileName.toString()));
+                Path link = dir.readLink(name);
                 dir.close();
                 p = p.resolveSibling(link);
             } catch (IOException | RuntimeException | Error e) {
-                try {
-                    dir.close();
-                } catch (IOException c) {
-                    e.addSuppressed(c);
-                }
+                Closing.closeAfter(dir, e);
                 throw e;
             }
         }

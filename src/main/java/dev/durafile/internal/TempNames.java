@@ -1,6 +1,5 @@
 package dev.durafile.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.util.UUID;
 
@@ -24,39 +23,25 @@ public final class TempNames {
      * @param target the target as the caller named it, for the message
      * @throws FileSystemException if {@code name} is longer than NAME_MAX
      */
-    static void checkLength(String name, String target) throws FileSystemException {
-        int length = name.getBytes(StandardCharsets.UTF_8).length;
-        if (length > NAME_MAX) {
-            throw Failures.of("write", target, "file name " + (name.length() > 40 ? name.substring(0, 40)
-                    + "..." : name) + " is " + length + " bytes, longer than NAME_MAX " + NAME_MAX + " (ENAMETOOLONG)");
+    static void checkLength(Name name, String target) throws FileSystemException {
+        if (name.length() > NAME_MAX) {
+            String text = name.toString();
+            throw Failures.of("write", target, "file name " + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                    + " is " + name.length() + " bytes, longer than NAME_MAX " + NAME_MAX + " (ENAMETOOLONG)");
         }
     }
 
     /**
      * @param name the target's file name, at most NAME_MAX bytes
-     * @return a fresh temp name for it
+     * @return a fresh temp name for it: its bytes (cut short enough, never inside a UTF-8 sequence)
+     *     followed by the suffix
      */
-    static String forTarget(String name) {
-        String suffix = INFIX + UUID.randomUUID();
-        if (name.getBytes(StandardCharsets.UTF_8).length + SUFFIX_BYTES <= NAME_MAX) {
-            return name + suffix;
-        }
-        return prefixWithin(name, NAME_MAX - SUFFIX_BYTES) + suffix;
+    static Name forTarget(Name name) {
+        return prefixOf(name).plus(INFIX + UUID.randomUUID());
     }
 
-    /** @return the longest prefix of {@code s}, whole code points only, of at most {@code maxBytes} UTF-8 bytes */
-    private static String prefixWithin(String s, int maxBytes) {
-        int bytes = 0;
-        int i = 0;
-        while (i < s.length()) {
-            int cp = s.codePointAt(i);
-            int len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (bytes + len > maxBytes) {
-                break;
-            }
-            bytes += len;
-            i += Character.charCount(cp);
-        }
-        return s.substring(0, i);
+    /** @return the start of every temp name of {@code name}: all of it, or as much as fits */
+    static Name prefixOf(Name name) {
+        return name.prefix(NAME_MAX - SUFFIX_BYTES);
     }
 }

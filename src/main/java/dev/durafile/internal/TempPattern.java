@@ -1,5 +1,8 @@
 package dev.durafile.internal;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+
 /**
  * Recognises the names of durafile's temp files, {@code <prefix>.tmp.<uuid>} (see {@link TempNames}):
  * a non-empty prefix, the infix {@link TempNames#INFIX}, and a canonical UUID of 36 characters
@@ -25,25 +28,20 @@ public final class TempPattern {
     }
 
     /**
-     * @param tempName a name for which {@link #isTempName(String)} is true
-     * @return its prefix: the target's file name, or the shortened start of it when the target's name
-     *     was too long for the whole temp name to fit in NAME_MAX
-     * @throws IllegalArgumentException if {@code tempName} is not a temp name
+     * @param temp a file name (not a path)
+     * @param target a target's file name
+     * @return true if {@code temp} is a temp name of a write to {@code target}: its bytes before the
+     *     {@code .tmp.<uuid>} suffix are the target's name's bytes, or their shortened start when the
+     *     target's name was too long for the whole temp name to fit in NAME_MAX. Compared as bytes, so
+     *     two names that differ only in bytes that are not valid UTF-8 are told apart
      */
-    public static String targetNameOf(String tempName) {
-        if (!isTempName(tempName)) {
-            throw new IllegalArgumentException("not a durafile temp file name: " + tempName);
+    public static boolean isTempOf(Path temp, Path target) {
+        if (!isTempName(temp.toString())) {
+            return false;
         }
-        return tempName.substring(0, tempName.length() - SUFFIX_LENGTH);
-    }
-
-    /**
-     * @param targetName a target's file name
-     * @return the prefix that the temp files of writes to {@code targetName} carry, so that a temp
-     *     {@code t} belongs to it when {@code targetNameOf(t).equals(prefixFor(targetName))}
-     */
-    public static String prefixFor(String targetName) {
-        return targetNameOf(TempNames.forTarget(targetName));
+        byte[] t = Name.of(temp).bytes();
+        byte[] prefix = TempNames.prefixOf(Name.of(target)).bytes();
+        return t.length - SUFFIX_LENGTH == prefix.length && Arrays.equals(t, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static boolean isCanonicalUuid(String s, int start) {

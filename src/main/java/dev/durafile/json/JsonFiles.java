@@ -8,18 +8,27 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durafile.AtomicFiles;
 import dev.durafile.SymlinkPolicy;
 import dev.durafile.WriteOptions;
+import dev.durafile.internal.Closing;
+import dev.durafile.internal.Name;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -219,13 +228,16 @@ public final class JsonFiles {
      *       with the dead process, so later updates proceed.</li>
      * </ul>
      * The operator runs with the locks held: keep it short; do not update the same file from inside it
-     * (this JVM's lock is reentrant but the file lock is not: that throws
-     * {@link java.nio.channels.OverlappingFileLockException}), and update other files from inside it
+     * (that throws {@link java.nio.channels.OverlappingFileLockException} before anything is opened, and
+     * the outer update keeps both its locks), and update other files from inside it
      * only in an order every thread and process keeps, or two updates may wait for each other forever.
      * The lock file sits beside the file the update writes: with {@link SymlinkPolicy#FOLLOW} (the
      * default) the final target of any symbolic links, in its directory as the kernel resolves the
      * path (through links, {@code ..} and bind mounts), so any two spellings of one file share the
-     * locks; the file name must leave room for the suffix {@code .lock}.
+     * locks; the file name must leave room for the suffix {@code .lock}. The lock file is opened relative
+     * to its directory and never through a symbolic link: a symbolic link, directory, FIFO, device or
+     * socket at its name is refused with a {@link FileSystemException} naming it, and nothing is read
+     * or written.
      *
      * @param <T> the value's type
      * @param file the file to update or create; its directory must exist
@@ -259,9 +271,15 @@ public final class JsonFiles {
         Objects.requireNonNull(mapper, "mapper");
         Objects.requireNonNull(options, "options");
         LockSite site = lockSiteOf(file, options.symlinkPolicy());
-        Path lockFile = site.lockFile;
+        Path lockFile = site.dir.resolve(site.lockName);
         LocalLock local = lockLocally(site.key, lockFile);
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        if (local.lock.getHoldCount() > 1) {
+            // a second channel on the lock file would, once closed, drop the outer update's lock too
+            local.lock.unlock();
+            forget(site.key);
+            throw new OverlappingFileLockException();
+        }
+        try (FileChannel channel = openLockFile(site)) {
             // the file lock is released when the channel closes
             channel.lock();
             T current = readOrInitial(file, type, initial, mapper);
@@ -288,13 +306,72 @@ public final class JsonFiles {
 
     /** Where an update of one file locks: its lock file, and the key of this JVM's lock for it. */
     private static final class LockSite {
-        final Path lockFile;
+        /** The lock file's directory, symbolic links resolved. */
+        final Path dir;
+        /** The lock file's name in it, with the bytes of the file's own name. */
+        final Path lockName;
         /** The lock file's directory's identity (st_dev, st_ino) and its name: the same for every spelling. */
         final Object key;
 
-        LockSite(Path lockFile, Object key) {
-            this.lockFile = lockFile;
+        LockSite(Path dir, Path lockName, Object key) {
+            this.dir = dir;
+            this.lockName = lockName;
             this.key = key;
+        }
+    }
+
+    /**
+     * Opens (creating it if absent) the lock file relative to its directory, opened once, without
+     * following a symbolic link: whoever can write the directory could plant one there to make this
+     * process create or open a file anywhere. Opened for reading and writing, which never blocks on a
+     * FIFO; anything but a regular file there is refused, before opening and again after.
+     */
+    private static FileChannel openLockFile(LockSite site) throws IOException {
+        Path lockFile = site.dir.resolve(site.lockName);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.dir)) {
+            SecureDirectoryStream<Path> dir = entries instanceof SecureDirectoryStream
+                    ? (SecureDirectoryStream<Path>) entries : null;
+            Supplier<BasicFileAttributeView> view = () -> dir != null
+                    ? dir.getFileAttributeView(site.lockName, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    : Files.getFileAttributeView(lockFile, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            refuseSpecial(lockFile, view.get());
+            FileChannel channel;
+            try {
+                channel = dir != null ? (FileChannel) dir.newByteChannel(site.lockName, LOCK_OPEN_OPTIONS)
+                        : FileChannel.open(lockFile, LOCK_OPEN_OPTIONS);
+            } catch (FileSystemException e) {
+                // O_NOFOLLOW fails with ELOOP on a link swapped in after the check
+                refuseSpecial(lockFile, view.get());
+                throw e;
+            }
+            try {
+                refuseSpecial(lockFile, view.get());
+                return channel;
+            } catch (IOException | RuntimeException | Error e) {
+                Closing.closeAfter(channel, e);
+                throw e;
+            }
+        }
+    }
+
+    private static final Set<OpenOption> LOCK_OPEN_OPTIONS = Set.of(StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+    /** @throws FileSystemException if something other than a regular file is at the lock file's name */
+    private static void refuseSpecial(Path lockFile, BasicFileAttributeView view) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = view.readAttributes();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (a.isSymbolicLink()) {
+            throw new FileSystemException(lockFile.toString(), null, "open lock file failed: it is a symbolic link,"
+                    + " which is never followed (someone who can write this directory put it there)");
+        }
+        if (!a.isRegularFile()) {
+            throw new FileSystemException(lockFile.toString(), null, "open lock file failed: it is not a regular"
+                    + " file (a directory, FIFO, device or socket)");
         }
     }
 
@@ -319,9 +396,9 @@ public final class JsonFiles {
             throw new IllegalArgumentException("not a file path: " + file);
         }
         Path dir = p.getParent().toRealPath();
-        String lockName = name + LOCK_SUFFIX;
+        Name lockName = Name.of(name).plus(LOCK_SUFFIX);
         Object id = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
-        return new LockSite(dir.resolve(lockName), List.of(id != null ? id : dir, lockName));
+        return new LockSite(dir, lockName.path(), List.of(id != null ? id : dir, lockName));
     }
 
     private static LocalLock lockLocally(Object key, Path lockFile) throws InterruptedIOException {

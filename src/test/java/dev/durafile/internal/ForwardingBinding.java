@@ -29,6 +29,8 @@ class ForwardingBinding implements FileBinding {
     volatile Hook beforeDirectorySync = name -> { };
     /** Runs before a write to a temp file; the argument is the temp's path. */
     volatile Hook beforeFileWrite = name -> { };
+    /** Runs before an fstat of a temp file (the write owns the file by then); the argument is its path. */
+    volatile Hook beforeFileStat = name -> { };
 
     /** The event clock. */
     final java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
@@ -102,32 +104,32 @@ class ForwardingBinding implements FileBinding {
         }
 
         @Override
-        public Stat stat(String name) throws IOException {
+        public Stat stat(Name name) throws IOException {
             return d.stat(name);
         }
 
         @Override
-        public Stat identity(String name) throws IOException {
+        public Stat identity(Name name) throws IOException {
             return d.identity(name);
         }
 
         @Override
-        public byte[] acl(String name) throws IOException {
+        public byte[] acl(Name name) throws IOException {
             return d.acl(name);
         }
 
         @Override
-        public String readLink(String name) throws IOException {
+        public Path readLink(Name name) throws IOException {
             return d.readLink(name);
         }
 
         @Override
-        public boolean createDirectory(String name) throws IOException {
+        public boolean createDirectory(Name name) throws IOException {
             return d.createDirectory(name);
         }
 
         @Override
-        public Directory openDirectory(String name) throws IOException {
+        public Directory openDirectory(Name name) throws IOException {
             return new ForwardingDirectory(d.openDirectory(name));
         }
 
@@ -138,27 +140,27 @@ class ForwardingBinding implements FileBinding {
         }
 
         @Override
-        public void linkAnonymous(OpenFile file, String name) throws IOException {
+        public void linkAnonymous(OpenFile file, Name name) throws IOException {
             d.linkAnonymous(((ForwardingFile) file).f, name);
         }
 
         @Override
-        public void link(String from, String to) throws IOException {
+        public void link(Name from, Name to) throws IOException {
             d.link(from, to);
         }
 
         @Override
-        public OpenFile createExclusive(String name, int mode) throws IOException {
+        public OpenFile createExclusive(Name name, int mode) throws IOException {
             OpenFile f = d.createExclusive(name, mode);
-            afterCreate.run(name);
-            return new ForwardingFile(f, d.path().resolve(name).toString());
+            afterCreate.run(name.toString());
+            return new ForwardingFile(f, d.path().resolve(name.path()).toString());
         }
 
         @Override
-        public void rename(String from, Directory target, String to, RenameMode mode) throws IOException {
+        public void rename(Name from, Directory target, Name to, RenameMode mode) throws IOException {
             d.rename(from, ((ForwardingDirectory) target).d, to, mode);
             lastRename.set(new Object[] {clock.incrementAndGet(), target.stat().key});
-            afterRename.run(to);
+            afterRename.run(to.toString());
         }
 
         @Override
@@ -181,7 +183,7 @@ class ForwardingBinding implements FileBinding {
         }
 
         @Override
-        public void delete(String name) throws IOException {
+        public void delete(Name name) throws IOException {
             d.delete(name);
         }
 
@@ -213,6 +215,7 @@ class ForwardingBinding implements FileBinding {
 
         @Override
         public Stat stat() throws IOException {
+            beforeFileStat.run(path);
             return f.stat();
         }
 

@@ -2,8 +2,10 @@ package dev.durafile.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.durafile.AtomicOutputStream;
 import dev.durafile.TestSupport;
 import dev.durafile.WriteOptions;
 import java.io.IOException;
@@ -16,9 +18,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -794,5 +800,126 @@ abstract class HardeningContract {
         } finally {
             TestSupport.run("chattr", "-i", target.toString());
         }
+    }
+
+    /** A write that must fail, and the exception it must fail with. */
+    private static final class Failing {
+        final String what;
+        final Class<? extends Throwable> type;
+        final ThrowingCallable call;
+
+        Failing(String what, Class<? extends Throwable> type, ThrowingCallable call) {
+            this.what = what;
+            this.type = type;
+            this.call = call;
+        }
+    }
+
+    /** Thrown by a hook to stand for any unchecked failure of a step. */
+    private static final class StepError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        StepError() {
+            super("a step failed with an Error", null, false, false);
+        }
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
+    void failingWritesOfEveryKindCloseWhatTheyOpenedAndLeaveNoTemp() throws Throwable {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "descriptors are counted in /proc/self/fd");
+        Path target = Files.write(dir.resolve("state.json"), OLD);
+        Path kept = Files.write(dir.resolve("kept.json"), OLD);
+        Files.write(Files.createDirectory(dir.resolve("kept.json.bak")).resolve("inside"), OLD);
+        Files.createDirectory(dir.resolve("sub"));
+        Path fifo = dir.resolve("fifo");
+        TestSupport.run("mkfifo", fifo.toString());
+        ForwardingBinding hooked = new ForwardingBinding(binding());
+        Engine engine = new Engine(binding());
+        Engine hooks = new Engine(hooked);
+        ByteBuffer data = ByteBuffer.wrap(NEW);
+        WriteOptions plain = WriteOptions.defaults();
+        List<Failing> kinds = List.of(
+                new Failing("target is a directory", FileSystemException.class,
+                    () -> engine.write(dir.resolve("sub"), data.duplicate(), plain)),
+                new Failing("target is a FIFO", FileSystemException.class,
+                    () -> engine.write(fifo, data.duplicate(), plain)),
+                new Failing("name longer than NAME_MAX", FileSystemException.class,
+                    () -> engine.write(dir.resolve("n".repeat(256)), data.duplicate(), plain)),
+                new Failing("directory missing", NoSuchFileException.class,
+                    () -> engine.write(dir.resolve("missing/x"), data.duplicate(), plain)),
+                new Failing("exists, create new", FileAlreadyExistsException.class,
+                    () -> engine.createNew(target, data.duplicate(), plain)),
+                new Failing("body throws IOException", IOException.class,
+                    () -> engine.write(target, plain, out -> {
+                        out.write(NEW);
+                        throw new IOException("the body failed");
+                    })),
+                new Failing("body throws RuntimeException", IllegalStateException.class,
+                    () -> engine.write(target, plain, out -> {
+                        out.write(NEW);
+                        throw new IllegalStateException("the body failed");
+                    })),
+                new Failing("body throws Error", StepError.class,
+                    () -> engine.write(target, plain, out -> {
+                        out.write(NEW);
+                        throw new StepError();
+                    })),
+                new Failing("stream closed without commit", null, () -> {
+                    try (AtomicOutputStream out = engine.newOutputStream(target, plain)) {
+                        out.write(NEW);
+                    }
+                }),
+                new Failing("keepBackup: .bak is a non-empty directory", FileSystemException.class,
+                    () -> engine.write(kept, data.duplicate(), WriteOptions.builder().keepBackup(true).build())),
+                new Failing("copy: source missing", NoSuchFileException.class,
+                    () -> engine.copy(dir.resolve("absent"), target, plain)),
+                new Failing("copy: source is a FIFO", FileSystemException.class,
+                    () -> engine.copy(fifo, target, plain)),
+                new Failing("an Error from the fstat of the temp just created", StepError.class, () -> {
+                    hooked.beforeFileStat = name -> {
+                        throw new StepError();
+                    };
+                    try {
+                        hooks.write(target, data.duplicate(), plain);
+                    } finally {
+                        hooked.beforeFileStat = name -> { };
+                    }
+                }),
+                new Failing("RuntimeException from a write to the temp", IllegalStateException.class, () -> {
+                    hooked.beforeFileWrite = name -> {
+                        throw new IllegalStateException("write failed");
+                    };
+                    try {
+                        hooks.write(target, data.duplicate(), plain);
+                    } finally {
+                        hooked.beforeFileWrite = name -> { };
+                    }
+                }));
+        List<String> names = TestSupport.names(dir);
+        for (Failing kind : kinds) {
+            for (int round = 0; round < 2; round++) {
+                long before = openDescriptors();
+                for (int i = 0; i < (round == 0 ? 5 : 200); i++) {
+                    if (kind.type == null) {
+                        kind.call.call();
+                    } else {
+                        assertThat(catchThrowable(kind.call)).as(kind.what).isInstanceOf(kind.type);
+                    }
+                }
+                // the first round loads what the failure path needs; the second must open nothing that stays
+                if (round == 1) {
+                    assertThat(openDescriptors()).as(kind.what + ": open descriptors").isEqualTo(before);
+                }
+            }
+            assertThat(TestSupport.names(dir)).as(kind.what + ": names").isEqualTo(names);
+            assertThat(Files.readAllBytes(target)).as(kind.what).isEqualTo(OLD);
+        }
+        assertThat(Files.readAllBytes(kept)).isEqualTo(OLD);
     }
 }

@@ -11,7 +11,9 @@ import dev.durafile.TestSupport;
 import dev.durafile.WriteOptions;
 import dev.durafile.json.CounterChild.Counter;
 import java.io.IOException;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -312,5 +314,60 @@ class JsonFilesTest {
         assertThat(perChild.get(0).get(0)).isLessThan(perChild.get(1).get(499));
         assertThat(perChild.get(1).get(0)).isLessThan(perChild.get(0).get(499));
         assertThat(TestSupport.temps(dir)).isEmpty();
+    }
+
+    @Test
+    void aSymlinkPlantedAsTheLockFileIsNeverFollowed() throws Exception {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, OLD);
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path victim = Files.writeString(elsewhere.resolve("victim"), "victim's");
+        Path lock = Files.createSymbolicLink(dir.resolve("state.json.lock"), victim);
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, Counter::next))
+                .isInstanceOf(FileSystemException.class)
+                .hasMessage(lock + ": open lock file failed: it is a symbolic link, which is never followed (someone"
+                        + " who can write this directory put it there)");
+        Files.delete(lock);
+        Files.createSymbolicLink(lock, elsewhere.resolve("created"));
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, Counter::next))
+                .isInstanceOf(FileSystemException.class).hasMessageContaining("symbolic link");
+        assertThat(TestSupport.names(elsewhere)).containsExactly("victim");
+        assertThat(Files.readString(victim)).isEqualTo("victim's");
+        assertThat(Files.readString(file)).isEqualTo(OLD);
+        Files.delete(lock);
+        TestSupport.run("mkfifo", lock.toString());
+        assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, Counter::next))
+                .isInstanceOf(FileSystemException.class)
+                .hasMessage(lock + ": open lock file failed: it is not a regular file (a directory, FIFO, device or"
+                        + " socket)");
+        assertThat(Files.readString(file)).isEqualTo(OLD);
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void aFailedNestedUpdateLeavesTheOuterOneHoldingItsLockBetweenProcesses() throws Exception {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, OLD);
+        Path lock = dir.resolve("state.json.lock");
+        // python's lockf is the fcntl record lock FileChannel.lock takes; -n: fail at once if held
+        String probe = "import fcntl,sys\nf=open(sys.argv[1],'r+')\ntry:\n fcntl.lockf(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+                + " print('free')\nexcept OSError:\n print('held')\n";
+        List<String> seen = new ArrayList<>();
+        Counter written = JsonFiles.update(file, Counter.class, c -> {
+            try {
+                seen.add(TestSupport.run("python3", "-c", probe, lock.toString()).trim());
+                assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, Counter::next))
+                        .isInstanceOf(OverlappingFileLockException.class);
+                seen.add(TestSupport.run("python3", "-c", probe, lock.toString()).trim());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return c.next();
+        });
+        assertThat(seen).containsExactly("held", "held");
+        assertThat(written).isEqualTo(new Counter(42));
+        assertThat(JsonFiles.read(file, Counter.class)).isEqualTo(new Counter(42));
+        assertThat(TestSupport.run("python3", "-c", probe, lock.toString()).trim()).isEqualTo("free");
+        assertThat(JsonFiles.lockedFileCount()).isZero();
     }
 }

@@ -5,6 +5,7 @@ import dev.durafile.WriteOptions;
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.Engine;
 import dev.durafile.internal.FileBinding;
+import dev.durafile.internal.Name;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class CallOverheadBenchmark {
     private static final WriteOptions NONE = WriteOptions.builder().durability(Durability.NONE).build();
+    private static final Name ABSENT = Name.of("absent");
 
     /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
     @Param({"panama", "jna", "nio"})
@@ -62,7 +64,7 @@ public class CallOverheadBenchmark {
         dir = BenchDirs.onTmpfs("calls");
         engine = new Engine(binding);
         directory = binding.openDirectory(dir);
-        file = directory.createExclusive("open.dat", 0644);
+        file = directory.createExclusive(Name.of("open.dat"), 0644);
         target = dir.resolve("target.dat");
         data = BenchDirs.content(1024);
     }
@@ -90,7 +92,7 @@ public class CallOverheadBenchmark {
     /** unlinkat(dirfd, "absent", 0), failing with ENOENT (not an error for delete). */
     @Benchmark
     public void unlinkAbsent() throws IOException {
-        directory.delete("absent");
+        directory.delete(ABSENT);
     }
 
     /** A whole atomic replacement of a 1 KiB file at NONE. */

@@ -1,6 +1,7 @@
 package dev.durafile.bench;
 
 import dev.durafile.internal.FileBinding;
+import dev.durafile.internal.Name;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = BenchDirs.NATIVE_ACCESS)
 @State(Scope.Thread)
 public class FlushLatencyBenchmark extends SingleStepState {
-    private String tempName;
+    private Name tempName;
     private FileBinding.OpenFile temp;
 
     @Override

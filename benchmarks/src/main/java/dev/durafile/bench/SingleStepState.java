@@ -2,6 +2,7 @@ package dev.durafile.bench;
 
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.FileBinding;
+import dev.durafile.internal.Name;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.openjdk.jmh.annotations.Level;
@@ -18,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 public abstract class SingleStepState {
     /** The name of the file the temps are renamed over. */
-    static final String TARGET = "target.dat";
+    static final String TARGET_NAME = "target.dat";
+    static final Name TARGET = Name.of(TARGET_NAME);
 
     /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
     @Param({"panama", "jna", "nio"})
@@ -57,7 +59,7 @@ public abstract class SingleStepState {
     }
 
     /** @return a temp name not used before in this trial */
-    String nextTempName() {
-        return TARGET + ".tmp." + counter++;
+    Name nextTempName() {
+        return Name.of(TARGET_NAME + ".tmp." + counter++);
     }
 }
