@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Atomic, durable file replacement: every write goes to a temp file {@code <name>.tmp.<uuid>} in the
@@ -252,6 +253,25 @@ public final class AtomicFiles {
     }
 
     /**
+     * {@link #createNew(Path, byte[], WriteOptions)} with the content streamed through {@code body}, as
+     * {@link #write(Path, WriteOptions, IOConsumer)} streams it: any size in constant memory. A target
+     * that exists when the call starts fails it before the body runs; one created while the body runs
+     * fails the publication, atomically.
+     *
+     * @param target the file to create; its directory must exist
+     * @param options durability, permissions, temp strategy and symlink policy
+     * @param body writes the complete content
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists (before the body runs, or
+     *     when the temp is published); it is untouched and no temp is left
+     * @throws java.nio.file.AtomicMoveNotSupportedException if no atomic create is possible here
+     * @throws IOException on other failures, including the body's own; see the class documentation
+     */
+    public static void createNew(Path target, WriteOptions options, IOConsumer<OutputStream> body)
+            throws IOException {
+        engine().createNew(target, options, body);
+    }
+
+    /**
      * Swaps two files or directories atomically (renameat2 RENAME_EXCHANGE; symlinks are swapped, not
      * followed), then fsyncs both parent directories. Readers see either both old names or both
      * swapped, never one missing; after a power cut the swap has happened once this returns.
@@ -315,18 +335,24 @@ public final class AtomicFiles {
      * @param data the complete new content (not copied: do not change it until the future completes)
      * @param options durability, permissions and symlink policy
      * @param executor where the write runs
-     * @return a future completed when the write has returned, or exceptionally with its IOException
+     * @return a future completed when the write has returned, or exceptionally with its IOException;
+     *     if {@code executor} refuses the task, a future already failed with its
+     *     {@link java.util.concurrent.RejectedExecutionException} (nothing was written)
      */
     public static CompletableFuture<Void> writeAsync(Path target, byte[] data, WriteOptions options,
             Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        return CompletableFuture.runAsync(() -> {
-            try {
-                write(target, data, options);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, executor);
+        try {
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    write(target, data, options);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -13,13 +13,16 @@ public final class SweepReport {
     private final boolean dryRun;
     private final List<Path> deleted;
     private final int skippedYoung;
+    private final int skippedFuture;
     private final List<Failure> failed;
     private final long bytesReclaimed;
 
-    SweepReport(boolean dryRun, List<Path> deleted, int skippedYoung, List<Failure> failed, long bytesReclaimed) {
+    SweepReport(boolean dryRun, List<Path> deleted, int skippedYoung, int skippedFuture, List<Failure> failed,
+            long bytesReclaimed) {
         this.dryRun = dryRun;
         this.deleted = List.copyOf(deleted);
         this.skippedYoung = skippedYoung;
+        this.skippedFuture = skippedFuture;
         this.failed = List.copyOf(failed);
         this.bytesReclaimed = bytesReclaimed;
     }
@@ -45,6 +48,15 @@ public final class SweepReport {
     /** @return the number of temp files left alone because they were not older than the minimum age */
     public int skippedYoung() {
         return skippedYoung;
+    }
+
+    /**
+     * @return how many of the {@link #skippedYoung()} temp files have a last-modified time later than
+     *     the sweep's start (a clock set back, or a file copied from a machine whose clock is ahead): they
+     *     are kept until the clock passes that time by the minimum age
+     */
+    public int skippedFuture() {
+        return skippedFuture;
     }
 
     /** @return the temp files that could not be deleted and the directories that could not be read; unmodifiable */

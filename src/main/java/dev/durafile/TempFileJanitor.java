@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * <h2>What is deleted</h2>
  * Only regular files whose name is exactly {@code <non-empty prefix>.tmp.<uuid>}, with a canonical
  * lowercase UUID ({@code 8-4-4-4-12} hexadecimal digits), and whose last-modified time is more than
- * the minimum age ago. Never deleted: younger temp files (a write may still be filling them), files
- * that merely look similar ({@code notes.tmp.txt}, {@code x.tmp.not-a-uuid}, {@code .tmp.<uuid>}),
+ * the minimum age ago. A temp file dated in the future (a clock set back, or a copy from a machine whose
+ * clock is ahead) counts as young: it is kept until the clock passes its date by the minimum age, and
+ * {@link SweepReport#skippedFuture()} counts it. Never deleted: younger temp files (a write may still be
+ * filling them), files that merely look similar ({@code notes.tmp.txt}, {@code x.tmp.not-a-uuid}, {@code .tmp.<uuid>}),
  * directories, symbolic links (whatever they are named or point to) and any other kind of file.
  * Targets are never touched. The walk does not follow symbolic links below the root and does not
  * descend into directories on another file system (mount points).
@@ -274,6 +276,7 @@ public final class TempFileJanitor implements AutoCloseable {
         private final List<Path> deleted = new ArrayList<>();
         private final List<SweepReport.Failure> failed = new ArrayList<>();
         private int skippedYoung;
+        private int skippedFuture;
         private long bytesReclaimed;
 
         Sweep(Duration minAge, boolean dryRun) {
@@ -298,6 +301,9 @@ public final class TempFileJanitor implements AutoCloseable {
             Duration age = Duration.between(attributes.lastModifiedTime().toInstant(), start);
             if (age.compareTo(minAge) <= 0) {
                 skippedYoung++;
+                if (age.isNegative()) {
+                    skippedFuture++;
+                }
                 return;
             }
             if (!dryRun) {
@@ -326,7 +332,7 @@ public final class TempFileJanitor implements AutoCloseable {
         }
 
         SweepReport report() {
-            return new SweepReport(dryRun, deleted, skippedYoung, failed, bytesReclaimed);
+            return new SweepReport(dryRun, deleted, skippedYoung, skippedFuture, failed, bytesReclaimed);
         }
     }
 

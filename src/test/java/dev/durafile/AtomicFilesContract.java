@@ -361,6 +361,16 @@ abstract class AtomicFilesContract {
     }
 
     @Test
+    void aFifoAsTargetIsRefusedUnopenedWithOneOperationNamed() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        TestSupport.run("mkfifo", fifo.toString());
+        assertThatThrownBy(() -> write(fifo, NEW))
+                .isExactlyInstanceOf(FileSystemException.class)
+                .hasMessage(fifo + ": write failed: target is not a regular file (a device, FIFO or socket)");
+        assertThat(TestSupport.names(dir)).containsExactly("fifo");
+    }
+
+    @Test
     void nullAndEmptyArgumentsAreRejected() {
         assertThatThrownBy(() -> engine().write(null, ByteBuffer.wrap(NEW), WriteOptions.defaults()))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("target");
@@ -674,6 +684,12 @@ abstract class AtomicFilesContract {
         assertThat(Files.readAllBytes(staged.resolve("f"))).isEqualTo(OLD);
         assertThatThrownBy(() -> engine().exchange(a, dir.resolve("missing")))
                 .isInstanceOf(NoSuchFileException.class);
+        Path inside = Files.createDirectory(live.resolve("sub"));
+        assertThatThrownBy(() -> engine().exchange(live, inside))
+                .isExactlyInstanceOf(FileSystemException.class)
+                .hasMessage(live + " -> " + inside + ": exchange failed: a directory cannot be swapped with a file or"
+                        + " directory inside it (EINVAL)");
+        assertThat(TestSupport.names(live)).containsExactly("f", "g", "sub");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -81,13 +82,31 @@ final class CrashDemo {
         Durability durability = args.value(FileCommands.DURABILITY, Values::durability, Durability.DURABLE);
         Errors.requireDirectory(parent);
         Path work = Files.createTempDirectory(parent, "durafile-crash-demo-");
+        // Ctrl-C or SIGTERM: stop the child writers, then remove the work directory as the help promises
+        Thread cleanup = new Thread(() -> stopChildrenAndDelete(work), "crash-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return crashDemo(inv, work, runs, maxSize, durability);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
         } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
             deleteTree(work);
+        }
+    }
+
+    /** From the shutdown hook: kills the child writers, waits for them, then deletes {@code work}. */
+    private static void stopChildrenAndDelete(Path work) {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        ProcessHandle.current().descendants().forEach(child -> child.onExit().join());
+        // the main thread still runs while the hook does, and may create a file between two attempts
+        for (int attempt = 0; attempt < 20 && Files.exists(work); attempt++) {
+            try {
+                deleteTree(work);
+            } catch (IOException | UncheckedIOException e) {
+                Thread.onSpinWait();
+            }
         }
     }
 

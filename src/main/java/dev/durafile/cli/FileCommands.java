@@ -2,9 +2,11 @@ package dev.durafile.cli;
 
 import dev.durafile.AtomicFiles;
 import dev.durafile.Durability;
+import dev.durafile.IOConsumer;
 import dev.durafile.SymlinkPolicy;
 import dev.durafile.WriteOptions;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -31,11 +33,12 @@ final class FileCommands {
 
     static final Command WRITE = new Command("write", "TARGET",
             "replace TARGET with standard input, atomically and durably (a sponge)",
-            List.of("Reads standard input to its end, holding it in memory, then replaces TARGET with it "
-                            + "atomically: a temp file in TARGET's directory is written, synced and renamed "
+            List.of("Streams standard input to its end into a temp file in TARGET's directory (any size, "
+                            + "in constant memory), then replaces TARGET with it atomically: the temp is synced "
+                            + "and renamed "
                             + "over TARGET, and the directory is synced. A crash at any moment leaves TARGET "
                             + "complete, old or new; never empty or partial. TARGET's directory must exist.",
-                    "Because all input is read first, TARGET may be an input of the pipeline: "
+                    "Because TARGET is untouched until all input is read, it may be an input of the pipeline: "
                             + "sort data.txt | durafile write data.txt"),
             with(TARGET_OPTIONS, CREATE_NEW), 1, 1, false, FileCommands::write);
 
@@ -70,11 +73,12 @@ final class FileCommands {
         }
         Path target = args.path(0);
         WriteOptions options = writeOptions(args);
-        byte[] data = inv.in().readAllBytes();
+        // streamed into the temp file: any size, in constant memory
+        IOConsumer<OutputStream> body = out -> inv.in().transferTo(out);
         if (args.has(CREATE_NEW)) {
-            AtomicFiles.createNew(target, data, options);
+            AtomicFiles.createNew(target, options, body);
         } else {
-            AtomicFiles.write(target, data, options);
+            AtomicFiles.write(target, options, body);
         }
         return Main.OK;
     }

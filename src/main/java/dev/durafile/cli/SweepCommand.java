@@ -39,10 +39,12 @@ final class SweepCommand {
         for (SweepReport.Failure f : report.failed()) {
             inv.error(f.path() + ": " + f.reason());
         }
-        inv.out().printf("%s: %s %d temp files (%d bytes%s), skipped %d not older than %s, %d failed%n",
+        inv.out().printf("%s: %s %d temp files (%d bytes%s), skipped %d not older than %s%s, %d failed%n",
                 root, verb, report.deletedCount(), report.bytesReclaimed(),
                 report.dryRun() ? " would be reclaimed" : " reclaimed", report.skippedYoung(),
-                Values.formatDuration(minAge), report.failedCount());
+                Values.formatDuration(minAge), report.skippedFuture() == 0 ? ""
+                        : " (" + report.skippedFuture() + " dated in the future: kept until the clock passes their"
+                        + " date by " + Values.formatDuration(minAge) + ")", report.failedCount());
         return report.failedCount() == 0 ? Main.OK : Main.FAILURE;
     }
 }

@@ -6,6 +6,7 @@ import dev.durafile.WriteOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +87,12 @@ public final class Engine {
                     FileBinding.Directory db = pa.getParent().equals(pb.getParent()) ? null
                             : fb.openDirectory(pb.getParent())) {
                 FileBinding.Directory other = db != null ? db : da;
-                da.rename(Name.of(pa.getFileName()), other, Name.of(pb.getFileName()),
-                        FileBinding.RenameMode.EXCHANGE);
+                try {
+                    da.rename(Name.of(pa.getFileName()), other, Name.of(pb.getFileName()),
+                            FileBinding.RenameMode.EXCHANGE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw exchangeRefused(fb, pa, pb, e);
+                }
                 try {
                     GroupCommit.sync(da);
                     if (db != null) {
@@ -101,6 +106,19 @@ public final class Engine {
         } catch (IOException e) {
             throw Failures.forTarget(e, a.toString(), b.toString());
         }
+    }
+
+    /**
+     * The kernel refuses RENAME_EXCHANGE with EINVAL both where the file system lacks it and where one
+     * of the two is a directory and the other lies inside it; the capability probe tells which.
+     */
+    private static IOException exchangeRefused(FileBinding fb, Path a, Path b, AtomicMoveNotSupportedException e)
+            throws IOException {
+        if (!CapabilityProbe.probe(fb, a.getParent()).renameExchange()) {
+            return e;
+        }
+        return Failures.ofErrno(Errno.EINVAL, "a directory cannot be swapped with a file or directory inside it",
+                "exchange", a, b);
     }
 
     private static Path entry(Path p, String name) throws IOException {
@@ -231,8 +249,18 @@ public final class Engine {
      * may be closed by it (as Jackson and writers do); that flushes but does not discard or publish.
      */
     public void write(Path target, WriteOptions options, IOConsumer<OutputStream> body) throws IOException {
+        write(target, options, body, PendingWrite.Publish.REPLACE);
+    }
+
+    /** {@link #write(Path, WriteOptions, IOConsumer)} only if {@code target} does not exist. */
+    public void createNew(Path target, WriteOptions options, IOConsumer<OutputStream> body) throws IOException {
+        write(target, options, body, PendingWrite.Publish.CREATE_NEW);
+    }
+
+    private void write(Path target, WriteOptions options, IOConsumer<OutputStream> body, PendingWrite.Publish publish)
+            throws IOException {
         Objects.requireNonNull(body, "body");
-        try (AtomicOutputStream out = newOutputStream(target, options)) {
+        try (AtomicOutputStream out = new PendingOutputStream(begin(target, options, publish, -1))) {
             body.accept(new BodyStream(out, target.toString()));
             out.commit();
         }

@@ -204,33 +204,10 @@ final class Failures {
         return new FileSystemException(file, other, reason);
     }
 
-    /** The C library's texts the JDK puts in its reasons, with their errno symbols. */
-    private static final java.util.Map<String, String> SYMBOLS = java.util.Map.ofEntries(
-            java.util.Map.entry("Operation not permitted", "EPERM"),
-            java.util.Map.entry("No such file or directory", "ENOENT"),
-            java.util.Map.entry("Input/output error", "EIO"),
-            java.util.Map.entry("Permission denied", "EACCES"),
-            java.util.Map.entry("Device or resource busy", "EBUSY"),
-            java.util.Map.entry("File exists", "EEXIST"),
-            java.util.Map.entry("Invalid cross-device link", "EXDEV"),
-            java.util.Map.entry("Not a directory", "ENOTDIR"),
-            java.util.Map.entry("Is a directory", "EISDIR"),
-            java.util.Map.entry("Invalid argument", "EINVAL"),
-            java.util.Map.entry("Text file busy", "ETXTBSY"),
-            java.util.Map.entry("File too large", "EFBIG"),
-            java.util.Map.entry("No space left on device", "ENOSPC"),
-            java.util.Map.entry("Read-only file system", "EROFS"),
-            java.util.Map.entry("Too many links", "EMLINK"),
-            java.util.Map.entry("File name too long", "ENAMETOOLONG"),
-            java.util.Map.entry("Directory not empty", "ENOTEMPTY"),
-            java.util.Map.entry("Too many levels of symbolic links", "ELOOP"),
-            java.util.Map.entry("Operation not supported", "EOPNOTSUPP"),
-            java.util.Map.entry("Disk quota exceeded", "EDQUOT"),
-            java.util.Map.entry("Stale file handle", "ESTALE"));
 
     /** @return {@code text} with its errno symbol appended where it is a C library text this knows */
     private static String withSymbol(String text) {
-        String symbol = SYMBOLS.get(text);
+        String symbol = Errno.symbolOfText(text);
         return symbol == null ? text : text + " (" + symbol + ")";
     }
 

@@ -2,6 +2,7 @@ package dev.durafile.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.durafile.TestSupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,66 @@ class CliTest {
 
     static Result durafile(String... args) throws IOException, InterruptedException {
         return durafile(new byte[0], args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    void crashDemoStoppedBySignalRemovesItsWorkDirectoryAndChildren(String signal) throws Exception {
+        Path parent = Files.createDirectory(dir.resolve("demo"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "crash-demo",
+                "--runs", "100000", "--size", "64k", "--dir", parent.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("demo.log").toFile()).start();
+        List<ProcessHandle> children = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (children.isEmpty() || TestSupport.names(parent).isEmpty()) {
+            assertThat(System.nanoTime() - deadline).as(Files.readString(dir.resolve("demo.log"))).isNegative();
+            assertThat(p.isAlive()).as(Files.readString(dir.resolve("demo.log"))).isTrue();
+            p.descendants().forEach(children::add);
+            Thread.sleep(20);
+        }
+        TestSupport.run("kill", "-" + signal, String.valueOf(p.pid()));
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(signal.equals("TERM") ? 143 : 130);
+        assertThat(TestSupport.names(parent)).as(Files.readString(dir.resolve("demo.log"))).isEmpty();
+        for (ProcessHandle child : children) {
+            child.onExit().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void writeStreamsStdinLargerThanTheHeap() throws Exception {
+        // 96 MiB through a JVM with 32 MiB of heap: reading stdin whole would end in an OutOfMemoryError
+        Path input = dir.resolve("input.bin");
+        byte[] block = new byte[1 << 20];
+        new Random(42).nextBytes(block);
+        try (OutputStream o = Files.newOutputStream(input)) {
+            for (int i = 0; i < 96; i++) {
+                block[i] = (byte) i;
+                o.write(block);
+            }
+        }
+        for (String flag : List.of("--backup", "--create-new")) {
+            Path target = dir.resolve("out" + flag);
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m"));
+            if (Runtime.version().feature() >= 22) {
+                command.add("--enable-native-access=ALL-UNNAMED");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "write", flag,
+                    target.toString()));
+            Process p = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(output).isZero();
+            assertThat(output).doesNotContain("OutOfMemoryError");
+            assertThat(Files.mismatch(input, target)).as(flag).isEqualTo(-1L);
+            Files.delete(target);
+        }
     }
 
     /** Asserts a failure reported as one line {@code durafile COMMAND: PATH: ...REASON...}, without a stack trace. */
@@ -356,6 +417,19 @@ class CliTest {
         assertThat(agedInSub).doesNotExist();
         assertThat(young).exists();
         assertThat(lookalike).exists();
+    }
+
+    @Test
+    void sweepSaysWhichTempFilesAreDatedInTheFutureAndKeepsThem() throws Exception {
+        Path future = temp(dir, "a.json", Duration.ofHours(-2));
+        Path aged = temp(dir, "b.json", Duration.ofHours(2));
+        Result r = durafile("sweep", dir.toString(), "--min-age", "10m");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains(dir + ": deleted 1 temp files (")
+                .contains("skipped 1 not older than 10m (1 dated in the future: kept until the clock passes their"
+                        + " date by 10m), 0 failed");
+        assertThat(future).exists();
+        assertThat(aged).doesNotExist();
     }
 
     @Test
