@@ -286,6 +286,10 @@ public final class AtomicFiles {
      * @throws java.nio.file.NoSuchFileException if either is missing
      * @throws java.nio.file.AtomicMoveNotSupportedException if the backend (java.nio), kernel or file
      *     system cannot exchange, naming why; nothing changed
+     * @throws java.nio.file.FileSystemException ending {@code (EINVAL)} if one is a directory and the other
+     *     lies inside it; nothing changed. The kernel refuses both cases with EINVAL, so where this file
+     *     system's support is not known yet a capability probe tells them apart (as {@link #probe}, in
+     *     {@code a}'s directory; its files are removed before this returns)
      * @throws IOException on other failures; if only the final directory fsync fails, the swap is
      *     visible but may not survive a power cut
      */

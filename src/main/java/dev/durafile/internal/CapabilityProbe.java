@@ -3,6 +3,7 @@ package dev.durafile.internal;
 import dev.durafile.FileSystemCapabilities;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +28,10 @@ final class CapabilityProbe {
             String type = type(d);
             boolean dirSync = directorySync(d);
             boolean tmpFile = tmpFile(d);
-            Name a = name(names);
-            Name b = name(names);
-            Name c = name(names);
-            Name linked = name(names);
+            Name a = name(d.path().getFileSystem(), names);
+            Name b = name(d.path().getFileSystem(), names);
+            Name c = name(d.path().getFileSystem(), names);
+            Name linked = name(d.path().getFileSystem(), names);
             try {
                 d.createExclusive(a, PROBE_MODE).close();
                 d.createExclusive(c, PROBE_MODE).close();
@@ -64,8 +65,8 @@ final class CapabilityProbe {
         }
     }
 
-    private static Name name(List<Name> names) {
-        Name n = Name.of(".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
+    private static Name name(FileSystem fs, List<Name> names) {
+        Name n = Name.of(fs, ".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
         names.add(n);
         return n;
     }

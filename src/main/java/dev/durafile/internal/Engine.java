@@ -91,7 +91,7 @@ public final class Engine {
                     da.rename(Name.of(pa.getFileName()), other, Name.of(pb.getFileName()),
                             FileBinding.RenameMode.EXCHANGE);
                 } catch (AtomicMoveNotSupportedException e) {
-                    throw exchangeRefused(fb, pa, pb, e);
+                    throw exchangeRefused(fb, da, pa, pb, e);
                 }
                 try {
                     GroupCommit.sync(da);
@@ -110,11 +110,13 @@ public final class Engine {
 
     /**
      * The kernel refuses RENAME_EXCHANGE with EINVAL both where the file system lacks it and where one
-     * of the two is a directory and the other lies inside it; the capability probe tells which.
+     * of the two is a directory and the other lies inside it; the capability probe tells which (unless
+     * the refusal never reached the kernel: java.nio has no RENAME_EXCHANGE, or it is known refused here).
      */
-    private static IOException exchangeRefused(FileBinding fb, Path a, Path b, AtomicMoveNotSupportedException e)
-            throws IOException {
-        if (!CapabilityProbe.probe(fb, a.getParent()).renameExchange()) {
+    private static IOException exchangeRefused(FileBinding fb, FileBinding.Directory dir, Path a, Path b,
+            AtomicMoveNotSupportedException e) throws IOException {
+        if (fb.name().equals("nio") || Capabilities.of(dir).exchangeRefused
+                || !CapabilityProbe.probe(fb, a.getParent()).renameExchange()) {
             return e;
         }
         return Failures.ofErrno(Errno.EINVAL, "a directory cannot be swapped with a file or directory inside it",

@@ -22,11 +22,12 @@ public final class Name {
     private static final Charset JNU = jnuCharset();
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private final byte[] bytes;
+    /** The name's bytes followed by a NUL, ready for a system call. */
+    private final byte[] z;
     private final Path path;
 
     private Name(byte[] bytes, Path path) {
-        this.bytes = bytes;
+        this.z = Arrays.copyOf(bytes, bytes.length + 1);
         this.path = path;
     }
 
@@ -67,19 +68,20 @@ public final class Name {
         return of(fs.getPath(name));
     }
 
-    /** @return the name's bytes (without a NUL); do not modify */
-    byte[] bytes() {
-        return bytes;
-    }
-
-    /** @return the name's bytes followed by a NUL, for a system call */
+    /** @return the name's bytes followed by a NUL, for a system call; shared: do not modify */
     byte[] cString() {
-        return Arrays.copyOf(bytes, bytes.length + 1);
+        return z;
     }
 
     /** @return its length in bytes */
     int length() {
-        return bytes.length;
+        return z.length - 1;
+    }
+
+    /** @return true if this name's bytes start with all of {@code prefix}'s */
+    boolean startsWith(Name prefix) {
+        int n = prefix.length();
+        return n <= length() && Arrays.equals(z, 0, n, prefix.z, 0, n);
     }
 
     /** @return a relative Path of one element with exactly this name's bytes */
@@ -90,8 +92,8 @@ public final class Name {
     /** @return this name followed by {@code suffix} (ASCII) */
     public Name plus(String suffix) {
         byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
-        byte[] b = Arrays.copyOf(bytes, bytes.length + tail.length);
-        System.arraycopy(tail, 0, b, bytes.length, tail.length);
+        byte[] b = Arrays.copyOf(z, length() + tail.length);
+        System.arraycopy(tail, 0, b, length(), tail.length);
         return new Name(b, toPath(path.getFileSystem(), b));
     }
 
@@ -100,14 +102,14 @@ public final class Name {
      * @return this name cut to at most {@code maxBytes} bytes, never inside a UTF-8 sequence
      */
     Name prefix(int maxBytes) {
-        if (bytes.length <= maxBytes) {
+        if (length() <= maxBytes) {
             return this;
         }
         int end = maxBytes;
-        for (int back = 0; back < 3 && end > 0 && (bytes[end] & 0xC0) == 0x80; back++) {
+        for (int back = 0; back < 3 && end > 0 && (z[end] & 0xC0) == 0x80; back++) {
             end--;
         }
-        byte[] b = Arrays.copyOf(bytes, end);
+        byte[] b = Arrays.copyOf(z, end);
         return new Name(b, toPath(path.getFileSystem(), b));
     }
 
@@ -209,12 +211,12 @@ public final class Name {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Name && Arrays.equals(bytes, ((Name) o).bytes);
+        return o instanceof Name && Arrays.equals(z, ((Name) o).z);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return Arrays.hashCode(z);
     }
 
     /** @return the name as the JDK shows it (bytes it cannot decode shown as U+FFFD); for messages only */

@@ -1,7 +1,6 @@
 package dev.durafile.internal;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Recognises the names of durafile's temp files, {@code <prefix>.tmp.<uuid>} (see {@link TempNames}):
@@ -39,9 +38,9 @@ public final class TempPattern {
         if (!isTempName(temp.toString())) {
             return false;
         }
-        byte[] t = Name.of(temp).bytes();
-        byte[] prefix = TempNames.prefixOf(Name.of(target)).bytes();
-        return t.length - SUFFIX_LENGTH == prefix.length && Arrays.equals(t, 0, prefix.length, prefix, 0, prefix.length);
+        Name t = Name.of(temp);
+        Name prefix = TempNames.prefixOf(Name.of(target));
+        return t.length() - SUFFIX_LENGTH == prefix.length() && t.startsWith(prefix);
     }
 
     private static boolean isCanonicalUuid(String s, int start) {

@@ -913,8 +913,9 @@ abstract class HardeningContract {
                     }
                 }
                 // the first round loads what the failure path needs; the second must open nothing that stays
+                // (the count may fall: the JDK's cleaners close descriptors other tests dropped)
                 if (round == 1) {
-                    assertThat(openDescriptors()).as(kind.what + ": open descriptors").isEqualTo(before);
+                    assertThat(openDescriptors()).as(kind.what + ": open descriptors").isLessThanOrEqualTo(before);
                 }
             }
             assertThat(TestSupport.names(dir)).as(kind.what + ": names").isEqualTo(names);
