@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Atomic, durable file replacement: every write goes to a temp file {@code <name>.tmp.<uuid>} in the
@@ -341,7 +340,8 @@ public final class AtomicFiles {
      * @param executor where the write runs
      * @return a future completed when the write has returned, or exceptionally with its IOException;
      *     if {@code executor} refuses the task, a future already failed with its
-     *     {@link java.util.concurrent.RejectedExecutionException} (nothing was written)
+     *     {@link java.util.concurrent.RejectedExecutionException} (or whatever else it threw; nothing
+     *     was written)
      */
     public static CompletableFuture<Void> writeAsync(Path target, byte[] data, WriteOptions options,
             Executor executor) {
@@ -354,7 +354,8 @@ public final class AtomicFiles {
                     throw new CompletionException(e);
                 }
             }, executor);
-        } catch (RejectedExecutionException e) {
+        } catch (RuntimeException e) {
+            // RejectedExecutionException, or any other refusal of a broken executor
             return CompletableFuture.failedFuture(e);
         }
     }

@@ -15,8 +15,8 @@ import java.util.Map;
  * takes every entry of {@code dir} from a directory listing (so each {@link Path} holds its name's own
  * bytes, which its String form may not) and acts on it by the number its name starts with
  * ({@code t<n>-...}): 1 a plain write, 2 a write keeping a backup, 3 an ANONYMOUS write, 4 a copy onto
- * it, 5 and 6 swapped with exchange (not on nio), and {@code d7-...} gets {@code sub/deeper} created
- * in it. Prints {@code done}, or lets the failure end it.
+ * it, 5 and 6 swapped with exchange (not on nio), {@code d7-...} gets {@code sub/deeper} created
+ * in it, and 8 is written, and {@code d7-.../more} created, through the links in {@code l9/}. Prints {@code done}, or lets the failure end it.
  */
 public final class FileNamesChild {
     private FileNamesChild() {
@@ -42,6 +42,9 @@ public final class FileNamesChild {
             engine.exchange(byNumber.get('5'), byNumber.get('6'));
         }
         engine.createDirectories(byNumber.get('7').resolve("sub/deeper"));
+        // through links whose targets hold such bytes after "..": the kernel's resolution, not a lexical one
+        engine.write(byNumber.get('9').resolve("link"), bytes("new8"), plain);
+        engine.createDirectories(byNumber.get('9').resolve("dirlink/more"));
         System.out.println("jnu=" + System.getProperty("sun.jnu.encoding") + " done");
     }
 

@@ -38,6 +38,9 @@ class FileNamesTest {
                 + " && printf old5 > \"$(printf 't5-\\377\\376')\""
                 + " && printf old6 > \"$(printf 't6-\\376\\377')\""
                 + " && mkdir \"$(printf 'd7-\\377')\""
+                + " && printf old8 > \"$(printf 't8-\\377\\376')\""
+                + " && mkdir l9 && ln -s \"$(printf '../t8-\\377\\376')\" l9/link"
+                + " && ln -s \"$(printf '../d7-\\377')\" l9/dirlink"
                 + " && printf new4 > source");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
@@ -64,6 +67,11 @@ class FileNamesTest {
         expected.put("d7-\\377", null);
         expected.put("d7-\\377/sub", null);
         expected.put("d7-\\377/sub/deeper", null);
+        expected.put("d7-\\377/more", null);
+        expected.put("t8-\\377\\376", "new8");
+        expected.put("l9", null);
+        expected.put("l9/link", null);
+        expected.put("l9/dirlink", null);
         expected.put("source", "new4");
         assertThat(names(work)).isEqualTo(new ArrayList<>(expected.keySet()));
         for (Map.Entry<String, String> e : expected.entrySet()) {

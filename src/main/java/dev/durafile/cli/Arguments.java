@@ -1,6 +1,5 @@
 package dev.durafile.cli;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,13 +134,10 @@ final class Arguments {
      */
     Path path(int index) throws UsageException {
         String text = operands.get(index);
-        if (text.isEmpty()) {
-            throw new UsageException("empty path operand");
-        }
         try {
-            return Path.of(text);
-        } catch (InvalidPathException e) {
-            throw new UsageException("invalid path '" + text + "': " + e.getReason());
+            return Values.path(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("invalid path '" + text + "': " + e.getMessage());
         }
     }
 }

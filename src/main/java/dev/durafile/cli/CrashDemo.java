@@ -77,7 +77,7 @@ final class CrashDemo {
     private static int crashDemo(Invocation inv) throws IOException, UsageException {
         Arguments args = inv.args();
         int runs = args.value(RUNS, Values.intBetween(1, 1_000_000), DEFAULT_RUNS);
-        Path parent = args.value(DIR, Path::of, Path.of(System.getProperty("java.io.tmpdir")));
+        Path parent = args.value(DIR, Values::path, Path.of(System.getProperty("java.io.tmpdir")));
         int maxSize = args.value(SIZE, Values.sizeBetween(JobVersions.MIN_MAX_SIZE, MAX_MAX_SIZE), DEFAULT_MAX_SIZE);
         Durability durability = args.value(FileCommands.DURABILITY, Values::durability, Durability.DURABLE);
         Errors.requireDirectory(parent);

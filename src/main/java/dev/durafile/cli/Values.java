@@ -1,9 +1,18 @@
 package dev.durafile.cli;
 
 import dev.durafile.Durability;
+import dev.durafile.internal.Name;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +103,50 @@ final class Values {
             }
         }
         throw new IllegalArgumentException("expected none, atomic or durable");
+    }
+
+    /**
+     * A path from the command line. The JVM decodes its arguments with the locale's encoding, and a byte
+     * that does not decode becomes U+FFFD: such an argument would name another file. Its bytes are then
+     * looked up in {@code /proc/self/cmdline}; where that is missing, or two arguments decode alike, the
+     * argument is refused.
+     *
+     * @throws IllegalArgumentException if the text is not a path, or its bytes cannot be told
+     */
+    static Path path(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        if (text.indexOf('\uFFFD') < 0) {
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("not a path here: " + e.getReason());
+            }
+        }
+        Charset jnu = Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
+        List<byte[]> same = new ArrayList<>();
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+            for (int start = 0, end; start < cmdline.length; start = end + 1) {
+                end = start;
+                while (end < cmdline.length && cmdline[end] != 0) {
+                    end++;
+                }
+                byte[] arg = Arrays.copyOfRange(cmdline, start, end);
+                if (new String(arg, jnu).equals(text) && same.stream().noneMatch(b -> Arrays.equals(b, arg))) {
+                    same.add(arg);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("it holds bytes that are not valid in this locale's encoding ("
+                    + jnu + "), and without /proc/self/cmdline which file it names cannot be told");
+        }
+        if (same.size() != 1) {
+            throw new IllegalArgumentException("it holds bytes that are not valid in this locale's encoding ("
+                    + jnu + "), and which file it names cannot be told");
+        }
+        return Name.toPath(FileSystems.getDefault(), same.get(0));
     }
 
     /**

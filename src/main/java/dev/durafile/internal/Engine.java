@@ -115,8 +115,16 @@ public final class Engine {
      */
     private static IOException exchangeRefused(FileBinding fb, FileBinding.Directory dir, Path a, Path b,
             AtomicMoveNotSupportedException e) throws IOException {
-        if (fb.name().equals("nio") || Capabilities.of(dir).exchangeRefused
-                || !CapabilityProbe.probe(fb, a.getParent()).renameExchange()) {
+        if (fb.name().equals("nio") || Capabilities.of(dir).exchangeRefused) {
+            return e;
+        }
+        try {
+            if (!CapabilityProbe.probe(fb, a.getParent()).renameExchange()) {
+                return e;
+            }
+        } catch (IOException probe) {
+            // the probe cannot run here (no write permission, no inodes left): the kernel's answer stands
+            e.addSuppressed(probe);
             return e;
         }
         return Failures.ofErrno(Errno.EINVAL, "a directory cannot be swapped with a file or directory inside it",

@@ -146,7 +146,7 @@ public final class Name {
      * @param b a path's bytes (no NUL)
      * @return the Path with exactly these bytes, absolute if they start with '/'
      */
-    static Path toPath(FileSystem fs, byte[] b) {
+    public static Path toPath(FileSystem fs, byte[] b) {
         if (isAscii(b)) {
             return fs.getPath(new String(b, StandardCharsets.ISO_8859_1));
         }
@@ -161,10 +161,31 @@ public final class Name {
                 // fall through to the URI, which takes any bytes
             }
         }
-        boolean absolute = b.length > 0 && b[0] == '/';
-        StringBuilder uri = new StringBuilder(b.length * 3 + 8).append(absolute ? "file://" : "file:///");
-        for (byte x : b) {
-            int c = x & 0xFF;
+        if (b.length > 0 && b[0] == '/') {
+            return fromUri(b, 0, b.length);
+        }
+        // a relative path is joined name by name: relativize() would collapse "a/../b" to "b", which
+        // the kernel does not do after a symbolic link
+        Path p = null;
+        for (int start = 0; start < b.length;) {
+            int end = start;
+            while (end < b.length && b[end] != '/') {
+                end++;
+            }
+            if (end > start) {
+                Path name = fromUri(b, start, end).getFileName();
+                p = p == null ? name : p.resolve(name);
+            }
+            start = end + 1;
+        }
+        return p != null ? p : fs.getPath("");
+    }
+
+    /** @return the absolute Path {@code "/" + b[from, to)} (a leading '/' in b is kept as it is) */
+    private static Path fromUri(byte[] b, int from, int to) {
+        StringBuilder uri = new StringBuilder((to - from) * 3 + 8).append(b[from] == '/' ? "file://" : "file:///");
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xFF;
             if (c == '/' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
                     || c == '-' || c == '.' || c == '_' || c == '~') {
                 uri.append((char) c);
@@ -172,8 +193,7 @@ public final class Name {
                 uri.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
         }
-        Path p = Path.of(URI.create(uri.toString()));
-        return absolute ? p : p.getRoot().relativize(p);
+        return Path.of(URI.create(uri.toString()));
     }
 
     private static byte[] percentDecode(String raw) {

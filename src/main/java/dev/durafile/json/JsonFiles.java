@@ -133,6 +133,8 @@ public final class JsonFiles {
      * @param type the value's class
      * @return the value; never null
      * @throws NoSuchFileException if {@code file} does not exist
+     * @throws FileSystemException if it is not a regular file (a directory, FIFO, device or socket),
+     *     which is never opened
      * @throws IOException if the file is empty, truncated, malformed, has content after the value, does
      *     not match {@code type} or holds {@code null} (the message starts with the path; the cause is
      *     Jackson's exception where there is one), or cannot be read
@@ -151,16 +153,39 @@ public final class JsonFiles {
      * @param mapper the mapper that deserializes the value
      * @return the value; never null
      * @throws NoSuchFileException if {@code file} does not exist
+     * @throws FileSystemException if it is not a regular file (a directory, FIFO, device or socket),
+     *     which is never opened
      * @throws IOException if the file is empty, truncated, malformed, has content after the value, does
      *     not match {@code type} or holds {@code null} (the message starts with the path; the cause is
      *     Jackson's exception where there is one), or cannot be read
      */
     public static <T> T read(Path file, Class<T> type, ObjectMapper mapper) throws IOException {
+        return read(file, type, mapper, SymlinkPolicy.FOLLOW);
+    }
+
+    /**
+     * Reads a regular file only: a FIFO would block the read (an update would hold its locks meanwhile),
+     * and opening a device can have side effects; with REPLACE a symbolic link is not read through.
+     * (Swapped in between this check and the open, one still is opened: java.nio has no O_NONBLOCK.)
+     */
+    private static <T> T read(Path file, Class<T> type, ObjectMapper mapper, SymlinkPolicy policy)
+            throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(mapper, "mapper");
+        LinkOption[] noFollow = policy == SymlinkPolicy.REPLACE ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS}
+                : new LinkOption[0];
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, noFollow);
+        if (a.isSymbolicLink()) {
+            throw new FileSystemException(file.toString(), null, "read failed: it is a symbolic link, which"
+                    + " SymlinkPolicy.REPLACE never reads through");
+        }
+        if (!a.isRegularFile()) {
+            throw new FileSystemException(file.toString(), null, "read failed: it is not a regular file ("
+                    + (a.isDirectory() ? "a directory" : "a FIFO, device or socket") + ")");
+        }
         T value;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, noFollow)) {
             value = mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(in);
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not a valid JSON " + type.getName() + ": " + e.getMessage(), e);
@@ -236,8 +261,12 @@ public final class JsonFiles {
      * path (through links, {@code ..} and bind mounts), so any two spellings of one file share the
      * locks; the file name must leave room for the suffix {@code .lock}. The lock file is opened relative
      * to its directory and never through a symbolic link: a symbolic link, directory, FIFO, device or
-     * socket at its name is refused with a {@link FileSystemException} naming it, and nothing is read
-     * or written.
+     * socket at its name, or a lock file with a second hard link, is refused with a
+     * {@link FileSystemException} naming it, and nothing is read or written. The file itself must be a
+     * regular file or absent: a directory, FIFO, device or socket is refused before any lock file is
+     * created; with {@link SymlinkPolicy#REPLACE} so is a symbolic link (that policy never reads through
+     * one). With FOLLOW, a link's target is trusted as the write trusts it: the lock file is created
+     * beside that target, wherever it is; in a directory others can write, use REPLACE.
      *
      * @param <T> the value's type
      * @param file the file to update or create; its directory must exist
@@ -282,7 +311,7 @@ public final class JsonFiles {
         try (FileChannel channel = openLockFile(site)) {
             // the file lock is released when the channel closes
             channel.lock();
-            T current = readOrInitial(file, type, initial, mapper);
+            T current = readOrInitial(file, type, initial, mapper, options.symlinkPolicy());
             T updated = Objects.requireNonNull(operator.apply(current), () -> "operator returned null for " + file);
             write(file, updated, mapper, options);
             return updated;
@@ -292,15 +321,39 @@ public final class JsonFiles {
         }
     }
 
-    private static <T> T readOrInitial(Path file, Class<T> type, Supplier<? extends T> initial, ObjectMapper mapper)
-            throws IOException {
+    private static <T> T readOrInitial(Path file, Class<T> type, Supplier<? extends T> initial, ObjectMapper mapper,
+            SymlinkPolicy policy) throws IOException {
         try {
-            return read(file, type, mapper);
+            return read(file, type, mapper, policy);
         } catch (NoSuchFileException e) {
             if (initial == null) {
                 throw e;
             }
             return Objects.requireNonNull(initial.get(), () -> "initial value supplier returned null for " + file);
+        }
+    }
+
+    /**
+     * @param file the file as the caller named it, for messages
+     * @param p what it leads to: with FOLLOW its links' final target, with REPLACE the name itself
+     * @throws FileSystemException if something other than a regular file is there: a directory, FIFO,
+     *     device or socket (opening some blocks or has side effects), or with REPLACE a symbolic link,
+     *     which that policy never reads through
+     */
+    private static void requireRegularOrAbsent(Path file, Path p, SymlinkPolicy policy) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (a.isSymbolicLink() && policy == SymlinkPolicy.REPLACE) {
+            throw new FileSystemException(file.toString(), null, "update failed: it is a symbolic link, which"
+                    + " SymlinkPolicy.REPLACE never reads through");
+        }
+        if (!a.isRegularFile() && !a.isSymbolicLink()) {
+            throw new FileSystemException(file.toString(), null, "update failed: it is not a regular file ("
+                    + (a.isDirectory() ? "a directory" : "a FIFO, device or socket") + ")");
         }
     }
 
@@ -335,6 +388,7 @@ public final class JsonFiles {
                     ? dir.getFileAttributeView(site.lockName, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     : Files.getFileAttributeView(lockFile, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             refuseSpecial(lockFile, view.get());
+            refuseHardLinked(lockFile);
             FileChannel channel;
             try {
                 channel = dir != null ? (FileChannel) dir.newByteChannel(site.lockName, LOCK_OPEN_OPTIONS)
@@ -342,10 +396,15 @@ public final class JsonFiles {
             } catch (FileSystemException e) {
                 // O_NOFOLLOW fails with ELOOP on a link swapped in after the check
                 refuseSpecial(lockFile, view.get());
-                throw e;
+                FileSystemException changed = new FileSystemException(lockFile.toString(), null, "open lock file"
+                        + " failed: " + (e.getReason() != null ? e.getReason() : e.toString()) + " (it was replaced"
+                        + " while it was opened: someone who can write this directory did that)");
+                changed.initCause(e);
+                throw changed;
             }
             try {
                 refuseSpecial(lockFile, view.get());
+                refuseHardLinked(lockFile);
                 return channel;
             } catch (IOException | RuntimeException | Error e) {
                 Closing.closeAfter(channel, e);
@@ -356,6 +415,27 @@ public final class JsonFiles {
 
     private static final Set<OpenOption> LOCK_OPEN_OPTIONS = Set.of(StandardOpenOption.CREATE,
             StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+    /**
+     * A lock file with another name (a hard link someone made) would be locked under two keys of this
+     * JVM, and closing either channel drops the process's lock on it for both: refused.
+     */
+    private static void refuseHardLinked(Path lockFile) throws IOException {
+        Object links;
+        try {
+            links = Files.getAttribute(lockFile, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // no "unix" view on this platform: no link count to check
+            return;
+        }
+        if (links instanceof Integer && (Integer) links > 1) {
+            throw new FileSystemException(lockFile.toString(), null, "open lock file failed: it has " + links
+                    + " hard links, and a lock file must have one name only (someone who can write this directory"
+                    + " made the others)");
+        }
+    }
 
     /** @throws FileSystemException if something other than a regular file is at the lock file's name */
     private static void refuseSpecial(Path lockFile, BasicFileAttributeView view) throws IOException {
@@ -392,9 +472,12 @@ public final class JsonFiles {
             p = p.resolveSibling(Files.readSymbolicLink(p));
         }
         Path name = p.getFileName();
-        if (name == null || name.toString().equals(".") || name.toString().equals("..")) {
+        if (file.toString().isEmpty() || name == null || name.toString().equals(".")
+                || name.toString().equals("..")) {
             throw new IllegalArgumentException("not a file path: " + file);
         }
+        // nothing is created (no lock file) for a file that cannot be updated
+        requireRegularOrAbsent(file, p, policy);
         Path dir = p.getParent().toRealPath();
         Name lockName = Name.of(name).plus(LOCK_SUFFIX);
         Object id = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();

@@ -106,6 +106,29 @@ class CliTest {
     }
 
     @Test
+    void aPathArgumentThatIsNotValidUtf8NamesExactlyItsFileOrIsRefused() throws Exception {
+        // the JVM decodes "f\377" to "f\uFFFD"; the tool must write f\377, never f\357\277\275
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String prefix = "cd " + dir + " && printf new | LANG=C.UTF-8 " + java
+                + (Runtime.version().feature() >= 22 ? " --enable-native-access=ALL-UNNAMED" : "")
+                + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName();
+        TestSupport.run("sh", "-c", prefix + " write \"$(printf 'f\\377')\"");
+        TestSupport.run("sh", "-c", prefix + " write \"$(printf 'lit\\357\\277\\275')\"");
+        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && cat \"$(printf 'f\\377')\"")).isEqualTo("new");
+        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && cat \"$(printf 'lit\\357\\277\\275')\""))
+                .isEqualTo("new");
+        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && ls | od -An -c | tr -s ' '").trim())
+                .isEqualTo("f 377 \\n l i t 357 277 275 \\n");
+        // two arguments that decode alike: which is which cannot be told
+        Process p = new ProcessBuilder("sh", "-c", prefix + " copy \"$(printf 'f\\377')\" \"$(printf 'f\\376')\"")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(2);
+        assertThat(out).contains("which file it names cannot be told");
+        assertThat(TestSupport.names(dir)).hasSize(2);
+    }
+
+    @Test
     void writeStreamsStdinLargerThanTheHeap() throws Exception {
         // 96 MiB through a JVM with 32 MiB of heap: reading stdin whole would end in an OutOfMemoryError
         Path input = dir.resolve("input.bin");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durafile.ChildJvm;
+import dev.durafile.SymlinkPolicy;
 import dev.durafile.TestSupport;
 import dev.durafile.WriteOptions;
 import dev.durafile.json.CounterChild.Counter;
@@ -368,6 +369,56 @@ class JsonFilesTest {
         assertThat(written).isEqualTo(new Counter(42));
         assertThat(JsonFiles.read(file, Counter.class)).isEqualTo(new Counter(42));
         assertThat(TestSupport.run("python3", "-c", probe, lock.toString()).trim()).isEqualTo("free");
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void replaceNeverReadsThroughASymlinkAndNothingIsCreatedForAFileThatCannotBeUpdated() throws Exception {
+        Path secret = Files.writeString(Files.createDirectory(dir.resolve("secret")).resolve("root.json"),
+                "{\"count\" : 7}");
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path link = Files.createSymbolicLink(data.resolve("state.json"), secret);
+        WriteOptions replace = WriteOptions.builder().symlinkPolicy(SymlinkPolicy.REPLACE).build();
+        ObjectMapper mapper = new ObjectMapper();
+        assertThatThrownBy(() -> JsonFiles.update(link, Counter.class, () -> new Counter(0), Counter::next, mapper,
+                replace)).isExactlyInstanceOf(FileSystemException.class)
+                .hasMessage(link + ": update failed: it is a symbolic link, which SymlinkPolicy.REPLACE never reads"
+                        + " through");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(TestSupport.names(data)).containsExactly("state.json");
+        assertThat(Files.readString(secret)).isEqualTo("{\"count\" : 7}");
+
+        Path fifo = data.resolve("fifo.json");
+        TestSupport.run("mkfifo", fifo.toString());
+        assertThatThrownBy(() -> JsonFiles.update(fifo, Counter.class, Counter::next))
+                .isExactlyInstanceOf(FileSystemException.class)
+                .hasMessage(fifo + ": update failed: it is not a regular file (a FIFO, device or socket)");
+        assertThatThrownBy(() -> JsonFiles.read(fifo, Counter.class))
+                .isExactlyInstanceOf(FileSystemException.class)
+                .hasMessage(fifo + ": read failed: it is not a regular file (a FIFO, device or socket)");
+        Path sub = Files.createDirectory(data.resolve("sub"));
+        assertThatThrownBy(() -> JsonFiles.update(sub, Counter.class, Counter::next))
+                .isExactlyInstanceOf(FileSystemException.class)
+                .hasMessage(sub + ": update failed: it is not a regular file (a directory)");
+        assertThatThrownBy(() -> JsonFiles.update(Path.of(""), Counter.class, Counter::next))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(TestSupport.names(data)).containsExactly("fifo.json", "state.json", "sub");
+        assertThat(JsonFiles.lockedFileCount()).isZero();
+    }
+
+    @Test
+    void aLockFileWithASecondHardLinkIsRefused() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.json"), OLD);
+        Path b = Files.writeString(dir.resolve("b.json"), OLD);
+        Path lock = Files.createFile(dir.resolve("a.json.lock"));
+        Files.createLink(dir.resolve("b.json.lock"), lock);
+        for (Path file : List.of(a, b)) {
+            assertThatThrownBy(() -> JsonFiles.update(file, Counter.class, Counter::next))
+                    .isExactlyInstanceOf(FileSystemException.class)
+                    .hasMessage(file + ".lock: open lock file failed: it has 2 hard links, and a lock file must have"
+                            + " one name only (someone who can write this directory made the others)");
+            assertThat(Files.readString(file)).isEqualTo(OLD);
+        }
         assertThat(JsonFiles.lockedFileCount()).isZero();
     }
 }
