@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The budget report of durafile's benchmarks (the user story's budgets), computed from one run's results.
+"""The budget report of durafile's benchmarks (atomic-write overhead, flush, rename and ten-jobs latency), computed from one run's results.
 
     report.py machine --dir DIR --java JAVA [--load-before L] [--settings S] > results/machine.json
     report.py report results/                                         # the report, from the JSON files

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # durafile benchmarks: one command that builds the library and the JMH benchmarks, builds the C floor,
-# runs the whole suite on JDK 25 (panama, jna and nio backends) and prints the budget report of
-# the user story.
+# runs the whole suite on JDK 25 (panama, jna and nio backends) and prints the budget report
+# (atomic-write overhead, flush, rename and ten-jobs latency).
 #
 #   benchmarks/run.sh                        # the full run: about 10 minutes on 2 cores
 #   DURAFILE_BENCH_QUICK=1 benchmarks/run.sh # a 2-minute dry run of the pipeline; numbers meaningless

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class CrashDemo {
 
     static final Option RUNS = Option.valued("--runs", "N", "kills per writer (default " + DEFAULT_RUNS + ")");
     static final Option DIR = Option.valued("--dir", "DIR", "where to create the demo's working directory, "
-            + "which is deleted at the end (default: the system temp directory)");
+            + "which is deleted at the end (DIR is created if missing; default: the system temp directory)");
     static final Option SIZE = Option.valued("--size", "BYTES", "the largest job file; each version is between "
             + "an eighth of this and this, e.g. 512k (default 2m)");
 
@@ -80,6 +81,9 @@ final class CrashDemo {
         Path parent = args.value(DIR, Values::path, Path.of(System.getProperty("java.io.tmpdir")));
         int maxSize = args.value(SIZE, Values.sizeBetween(JobVersions.MIN_MAX_SIZE, MAX_MAX_SIZE), DEFAULT_MAX_SIZE);
         Durability durability = args.value(FileCommands.DURABILITY, Values::durability, Durability.DURABLE);
+        if (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+            AtomicFiles.createDirectories(parent);
+        }
         Errors.requireDirectory(parent);
         Path work = Files.createTempDirectory(parent, "durafile-crash-demo-");
         // Ctrl-C or SIGTERM: stop the child writers, then remove the work directory as the help promises

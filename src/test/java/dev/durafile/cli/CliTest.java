@@ -495,11 +495,15 @@ class CliTest {
         assertThat(r.out()).containsPattern("(?m)^  fdatasync of the temp file +\\d+\\.\\d{3} ms +\\d+\\.\\d{3} ms$")
                 .containsPattern("(?m)^  rename over the target +\\d+\\.\\d{3} ms +\\d+\\.\\d{3} ms$")
                 .containsPattern("(?m)^  whole write at DURABLE +\\d+\\.\\d{3} ms +\\d+\\.\\d{3} ms$")
-                .containsPattern("(?m)^  (PASS|FAIL)  flush \\(fdatasync of the temp file\\): p99 \\d+\\.\\d{3} ms "
+                .containsPattern("(?m)^  (PASS|FAIL)  fdatasync of the temp file: p99 \\d+\\.\\d{3} ms "
                         + "(<|>=) 10 ms budget")
-                .containsPattern("(?m)^  (PASS|FAIL)  rename: p99 \\d+\\.\\d{3} ms (<|>=) 1 ms budget");
-        assertThat(r.status()).as("exit status 1 exactly when a budget is missed")
-                .isEqualTo(r.out().contains("  FAIL  ") ? 1 : 0);
+                .containsPattern("(?m)^  (PASS|FAIL)  rename over the target: p99 \\d+\\.\\d{3} ms (<|>=) 1 ms budget")
+                .contains("latency budgets (information; --strict makes a miss exit 1):")
+                .doesNotContainIgnoringCase("story").doesNotContainIgnoringCase("seed");
+        assertThat(r.status()).as("a health check: budgets are information").isZero();
+        Result strict = durafile("doctor", dir.toString(), "--samples", "20", "--strict");
+        assertThat(strict.status()).as("--strict: exit status 1 exactly when a budget is missed")
+                .isEqualTo(strict.out().contains("  FAIL  ") ? 1 : 0);
         assertThat(r.errLines()).as("only the progress line").hasSize(1);
         assertThat(listing()).as("every probe and timing file removed").isEmpty();
     }
@@ -530,6 +534,15 @@ class CliTest {
         assertThat(durafile.get(6)).as("every leftover temp swept").isEqualTo(durafile.get(7));
         assertThat(r.err()).contains("crash-demo: 10/20 runs").contains("crash-demo: 20/20 runs");
         assertThat(listing()).as("the working directory is removed").isEmpty();
+    }
+
+    @Test
+    void crashDemoCreatesAMissingDir() throws Exception {
+        Path missing = dir.resolve("a/b");
+        Result r = durafile("crash-demo", "--runs", "1", "--dir", missing.toString());
+
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(missing).isEmptyDirectory();
     }
 
     /** @return the cells of {@code writer}'s table row: name, runs, writes, corrupt, empty, missing, temps, swept */
