@@ -124,7 +124,7 @@ final class Values {
                 throw new IllegalArgumentException("not a path here: " + e.getReason());
             }
         }
-        Charset jnu = Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
+        Charset jnu = Name.fileNameCharset();
         List<byte[]> same = new ArrayList<>();
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));

@@ -84,6 +84,11 @@ public final class Name {
         return n <= length() && Arrays.equals(z, 0, n, prefix.z, 0, n);
     }
 
+    /** @return the JDK's file-name encoding ({@code sun.jnu.encoding}): how it decodes names and arguments */
+    public static Charset fileNameCharset() {
+        return JNU;
+    }
+
     /** @return a relative Path of one element with exactly this name's bytes */
     public Path path() {
         return path;

@@ -662,13 +662,19 @@ abstract class HardeningContract {
         assertThat(TestSupport.names(dir)).containsExactly("state.json", "state.json.bak");
     }
 
-    @Test
-    void aCopyOfAnotherUsersSetuidFileIsNotSetuid() throws IOException {
-        assumeTrue(TestSupport.isRoot(), "chown to another user needs root");
+    /** @return {@code dir/tool} holding OLD, owned by {@link #USER} with {@code mode} */
+    private Path usersTool(int mode) throws IOException {
         Path tool = Files.write(dir.resolve("tool"), OLD);
         Files.setAttribute(tool, "unix:uid", USER);
         Files.setAttribute(tool, "unix:gid", USER);
-        Files.setAttribute(tool, "unix:mode", 06755);
+        Files.setAttribute(tool, "unix:mode", mode);
+        return tool;
+    }
+
+    @Test
+    void aCopyOfAnotherUsersSetuidFileIsNotSetuid() throws IOException {
+        assumeTrue(TestSupport.isRoot(), "chown to another user needs root");
+        Path tool = usersTool(06755);
         Path copy = dir.resolve("copy");
         new Engine(binding()).copy(tool, copy, WriteOptions.defaults());
         assertThat(Files.readAllBytes(copy)).isEqualTo(OLD);
@@ -768,10 +774,7 @@ abstract class HardeningContract {
     @Test
     void aSetuidFileIsNeverASetuidTempBeforeItsOwnerIsFinal() throws IOException {
         assumeTrue(TestSupport.isRoot(), "chown to another user needs root");
-        Path target = Files.write(dir.resolve("tool"), OLD);
-        Files.setAttribute(target, "unix:uid", USER);
-        Files.setAttribute(target, "unix:gid", USER);
-        Files.setAttribute(target, "unix:mode", 04755);
+        Path target = usersTool(04755);
         ForwardingBinding b = new ForwardingBinding(binding());
         List<Integer> created = new ArrayList<>();
         b.afterCreate = name -> created.add(mode(dir.resolve(name)));
