@@ -5,9 +5,7 @@ import dev.durafile.internal.Engine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,11 +166,7 @@ public final class AtomicFiles {
             throws IOException {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(charset, "charset");
-        ByteBuffer bytes = charset.newEncoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .encode(CharBuffer.wrap(text));
-        engine().write(target, bytes, options);
+        engine().write(target, Engine.encode(text, charset), options);
     }
 
     /**
@@ -420,6 +414,55 @@ public final class AtomicFiles {
      */
     public static String readString(Path target, boolean removeStaleTemps) throws IOException {
         return Files.readString(prepareRead(target, removeStaleTemps), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Begins a transaction of several files, all published or none after a crash, with
+     * {@link WriteOptions#defaults()} (DURABLE). See {@link FileTransaction} for what a crash leaves.
+     *
+     * @param journalDir the directory for the transaction's record: created (mode 0700) if missing,
+     *     and on the file system of every file the transaction changes; share it between every process
+     *     that changes these files. Before this JVM's first transaction on it, it is recovered
+     *     ({@link #recover(Path)}).
+     * @return the transaction; commit or close it
+     * @throws java.nio.file.AccessDeniedException if the journal is writable by its group or others
+     * @throws java.nio.file.FileSystemException if recovery before it found a committed transaction it
+     *     could not finish (see {@link #recover(Path)})
+     * @throws IOException if the journal cannot be made or read
+     */
+    public static FileTransaction transaction(Path journalDir) throws IOException {
+        return transaction(journalDir, WriteOptions.defaults());
+    }
+
+    /**
+     * {@link #transaction(Path)} with {@code options} for every change: durability (see
+     * {@link FileTransaction#commit()}), permissions, symlink policy and {@code syncMetadata}. A
+     * transaction always uses named temp files ({@link TempStrategy#NAMED}) and syncs each directory
+     * once itself (group commit does not apply).
+     *
+     * @throws IllegalArgumentException if {@code options} ask for {@link WriteOptions#keepBackup()}
+     */
+    public static FileTransaction transaction(Path journalDir, WriteOptions options) throws IOException {
+        return engine().transaction(journalDir, options);
+    }
+
+    /**
+     * Recovers a journal after a crash: each committed transaction whose changes were not all published
+     * is finished (its remaining temp files renamed over their targets, its deletes done, each of its
+     * directories synced), each uncommitted one is discarded (its temps removed); a transaction still
+     * running in this or another process is left alone. A record that is not a valid record of this
+     * version is never applied: it is renamed {@code <record>.corrupt} and logged (WARN). Records
+     * written by another user are left in place. Idempotent: a crash during recovery is recovered by
+     * the next one. Runs by itself before a JVM's first transaction on the journal.
+     *
+     * @param journalDir the journal directory (created if missing)
+     * @return what it did
+     * @throws java.nio.file.FileSystemException if a committed transaction could not be finished (its
+     *     directory is gone or was replaced, or one of its temps was replaced): every other record was
+     *     dealt with, that one is kept, and the message names what blocked it
+     */
+    public static RecoveryReport recover(Path journalDir) throws IOException {
+        return engine().recover(journalDir);
     }
 
     private static Path prepareRead(Path target, boolean removeStaleTemps) {

@@ -1,11 +1,16 @@
 package dev.durafile.internal;
 
 import dev.durafile.AtomicOutputStream;
+import dev.durafile.FileTransaction;
+import dev.durafile.RecoveryReport;
 import dev.durafile.IOConsumer;
 import dev.durafile.WriteOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -36,39 +41,92 @@ public final class Engine {
         return binding.name();
     }
 
-    private FileBinding bindingFor(Path p) {
+    FileBinding bindingFor(Path p) {
         return p.getFileSystem() == FileSystems.getDefault() ? binding : nio;
     }
 
-    private PendingWrite begin(Path target, WriteOptions options, PendingWrite.Publish publish, int newFileMode)
-            throws IOException {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(options, "options");
-        return PendingWrite.begin(bindingFor(target), target, options, publish, newFileMode);
+    /** What goes into a staged write's temp file. */
+    interface Fill {
+        void into(PendingWrite w) throws IOException;
     }
 
-    private void write(Path target, ByteBuffer data, WriteOptions options, PendingWrite.Publish publish)
-            throws IOException {
-        Objects.requireNonNull(data, "data");
-        try (PendingWrite w = begin(target, options, publish, -1)) {
-            w.write(data);
-            w.commit();
+    /**
+     * Begins a write and fills its temp file, without publishing it.
+     *
+     * @param announce told of the temp before it exists, or null
+     * @return the filled write, for the caller to commit or close; on failure it is already discarded
+     */
+    PendingWrite stage(Path target, WriteOptions options, PendingWrite.Publish publish, int newFileMode,
+            PendingWrite.Announce announce, Fill fill) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        PendingWrite w = PendingWrite.begin(bindingFor(target), target, options, publish, newFileMode, announce);
+        try {
+            fill.into(w);
+        } catch (IOException | RuntimeException | Error e) {
+            Closing.closeAfter(w, e);
+            throw e;
         }
+        return w;
+    }
+
+    private static void commit(PendingWrite staged) throws IOException {
+        try (staged) {
+            staged.commit();
+        }
+    }
+
+    /** Stages {@code data}'s remaining bytes; see {@link #stage}. */
+    PendingWrite stage(Path target, ByteBuffer data, WriteOptions options, PendingWrite.Publish publish,
+            PendingWrite.Announce announce) throws IOException {
+        Objects.requireNonNull(data, "data");
+        return stage(target, options, publish, -1, announce, w -> w.write(data));
+    }
+
+    /**
+     * @return {@code text} in {@code charset}
+     * @throws java.nio.charset.CharacterCodingException if it cannot be encoded
+     */
+    public static ByteBuffer encode(CharSequence text, Charset charset) throws IOException {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(charset, "charset");
+        return charset.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .encode(CharBuffer.wrap(text));
+    }
+
+    /**
+     * Begins a transaction with its record in {@code journalDir} (created if missing), recovering the
+     * journal first if this JVM has not yet.
+     */
+    public FileTransaction transaction(Path journalDir, WriteOptions options) throws IOException {
+        Objects.requireNonNull(journalDir, "journalDir");
+        Objects.requireNonNull(options, "options");
+        Journal j = Journal.open(this, journalDir);
+        j.recoverOnce(this);
+        return new Transaction(this, j, options);
+    }
+
+    /** Recovers the journal {@code journalDir}: see {@link Journal#recover}. */
+    public RecoveryReport recover(Path journalDir) throws IOException {
+        Objects.requireNonNull(journalDir, "journalDir");
+        return Journal.open(this, journalDir).recoverNow(this);
     }
 
     /** Writes {@code data}'s remaining bytes to {@code target} atomically. */
     public void write(Path target, ByteBuffer data, WriteOptions options) throws IOException {
-        write(target, data, options, PendingWrite.Publish.REPLACE);
+        commit(stage(target, data, options, PendingWrite.Publish.REPLACE, null));
     }
 
     /** Writes {@code data}'s remaining bytes to {@code target} only if it does not exist, atomically. */
     public void createNew(Path target, ByteBuffer data, WriteOptions options) throws IOException {
-        write(target, data, options, PendingWrite.Publish.CREATE_NEW);
+        commit(stage(target, data, options, PendingWrite.Publish.CREATE_NEW, null));
     }
 
     /** Opens a stream whose commit publishes to {@code target}. */
     public AtomicOutputStream newOutputStream(Path target, WriteOptions options) throws IOException {
-        return new PendingOutputStream(begin(target, options, PendingWrite.Publish.REPLACE, -1));
+        return new PendingOutputStream(stage(target, options, PendingWrite.Publish.REPLACE, -1, null, w -> { }));
     }
 
     /**
@@ -269,11 +327,18 @@ public final class Engine {
 
     private void write(Path target, WriteOptions options, IOConsumer<OutputStream> body, PendingWrite.Publish publish)
             throws IOException {
+        commit(stage(target, options, body, publish, null));
+    }
+
+    /** Stages what {@code body} writes to a stream; see {@link #stage}. */
+    PendingWrite stage(Path target, WriteOptions options, IOConsumer<OutputStream> body, PendingWrite.Publish publish,
+            PendingWrite.Announce announce) throws IOException {
         Objects.requireNonNull(body, "body");
-        try (AtomicOutputStream out = new PendingOutputStream(begin(target, options, publish, -1))) {
+        return stage(target, options, publish, -1, announce, w -> {
+            PendingOutputStream out = new PendingOutputStream(w);
             body.accept(new BodyStream(out, target.toString()));
-            out.commit();
-        }
+            out.flush();
+        });
     }
 
     /**
@@ -285,6 +350,12 @@ public final class Engine {
      * file.
      */
     public void copy(Path source, Path target, WriteOptions options) throws IOException {
+        commit(stageCopy(source, target, options, null));
+    }
+
+    /** Stages a copy of {@code source}; see {@link #copy} and {@link #stage}. */
+    PendingWrite stageCopy(Path source, Path target, WriteOptions options, PendingWrite.Announce announce)
+            throws IOException {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         String t = target.toString();
@@ -302,15 +373,14 @@ public final class Engine {
             }
             // the copy belongs to this process: never another user's setuid, setgid or sticky bits (as cp)
             int mode = s.mode < 0 ? -1 : s.mode & 0777;
-            try (PendingWrite w = begin(target, options, PendingWrite.Publish.REPLACE, mode)) {
+            return stage(target, options, PendingWrite.Publish.REPLACE, mode, announce, w -> {
                 ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
                 while (read(in, buf, t) >= 0) {
                     buf.flip();
                     w.write(buf);
                     buf.clear();
                 }
-                w.commit();
-            }
+            });
         }
     }
 

@@ -110,6 +110,20 @@ public interface FileBinding {
             this.group = group;
         }
 
+        /**
+         * @return the inode number as text, where the identity carries one (st_ino, or the "ino" of
+         *     java.nio's fileKey), else the identity's own text; "null" if unknown. Unlike the
+         *     identity it stays the same when the file system's device number changes (after a
+         *     reboot, or a disk image mounted again), so journal records keep it.
+         */
+        String inode() {
+            String k = String.valueOf(key);
+            java.util.regex.Matcher m = INODE.matcher(k);
+            return m.find() ? m.group(1) : k;
+        }
+
+        private static final java.util.regex.Pattern INODE = java.util.regex.Pattern.compile("ino[= ](\\d+)");
+
         /** @return true if both are known to be the same file, or neither's identity is known */
         boolean sameFile(Stat other) {
             return Objects.equals(key, other.key);

@@ -73,6 +73,28 @@ public final class Name {
         return z;
     }
 
+    /** @return a copy of the name's bytes (no NUL) */
+    byte[] bytes() {
+        return Arrays.copyOf(z, length());
+    }
+
+    /**
+     * @param fs the file system the name belongs to
+     * @param bytes the name's bytes, as a journal record kept them
+     * @return the Name with exactly these bytes
+     */
+    static Name of(FileSystem fs, byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '/' || b == 0) {
+                throw new IllegalArgumentException("not a file name: it holds a '/' or a NUL");
+            }
+        }
+        if (bytes.length == 0 || Arrays.equals(bytes, new byte[] {'.'}) || Arrays.equals(bytes, new byte[] {'.', '.'})) {
+            throw new IllegalArgumentException("not a file name: empty, '.' or '..'");
+        }
+        return new Name(bytes, toPath(fs, bytes));
+    }
+
     /** @return its length in bytes */
     int length() {
         return z.length - 1;

@@ -47,7 +47,7 @@ public final class PendingWrite implements Closeable {
         CREATE_NEW
     }
 
-    private enum State { OPEN, PUBLISHED, DISCARDED }
+    private enum State { OPEN, PUBLISHED, FINISHED, DISCARDED }
 
     private final Target target;
     private final WriteOptions options;
@@ -88,6 +88,26 @@ public final class PendingWrite implements Closeable {
      */
     static PendingWrite begin(FileBinding binding, Path requested, WriteOptions options, Publish publish,
             int newFileMode) throws IOException {
+        return begin(binding, requested, options, publish, newFileMode, null);
+    }
+
+    /**
+     * Told of a write's temp file before it exists, so that a journal can name it first (a crash right
+     * after its creation then leaves a temp the journal knows).
+     */
+    interface Announce {
+        /**
+         * @param write the write, its target resolved and open, its temp not created yet
+         */
+        void temp(PendingWrite write) throws IOException;
+    }
+
+    /**
+     * {@link #begin(FileBinding, Path, WriteOptions, Publish, int)}, telling {@code announce} (if not
+     * null) of the temp before creating it; an unnamed temp is never used then.
+     */
+    static PendingWrite begin(FileBinding binding, Path requested, WriteOptions options, Publish publish,
+            int newFileMode, Announce announce) throws IOException {
         Target target;
         try {
             target = Target.open(binding, requested, options.symlinkPolicy());
@@ -95,19 +115,11 @@ public final class PendingWrite implements Closeable {
             throw Failures.forTarget(e, requested.toString());
         }
         PendingWrite w = new PendingWrite(target, options, publish);
-        try {
-            w.start(newFileMode);
-        } catch (IOException e) {
-            w.discard(e);
-            throw w.failure(e);
-        } catch (RuntimeException | Error e) {
-            w.discard(e);
-            throw e;
-        }
+        w.discardingOnFailure(() -> w.start(newFileMode, announce));
         return w;
     }
 
-    private void start(int newFileMode) throws IOException {
+    private void start(int newFileMode, Announce announce) throws IOException {
         if (publish == Publish.CREATE_NEW && target.present()) {
             throw Failures.exists("create new file", target.requested, "it exists");
         }
@@ -118,7 +130,7 @@ public final class PendingWrite implements Closeable {
                 .orElse(target.exists() ? target.existing.mode : newFileMode);
         // never a setuid, setgid or sticky temp before its owner is final: those bits come last
         int createMode = (mode >= 0 ? mode : DEFAULT_MODE) & 0777;
-        boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS;
+        boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS && announce == null;
         if (anonymous || publish == Publish.CREATE_NEW || options.keepBackup()) {
             capabilities = Capabilities.of(target.dir);
         }
@@ -130,6 +142,9 @@ public final class PendingWrite implements Closeable {
             }
         }
         if (file == null) {
+            if (announce != null) {
+                announce.temp(this);
+            }
             file = target.dir.createExclusive(tempName, createMode);
             tempNamed = true;
         }
@@ -192,6 +207,21 @@ public final class PendingWrite implements Closeable {
         return s;
     }
 
+    /** @return the resolved target: its open directory, its name and what was there when the write began */
+    Target target() {
+        return target;
+    }
+
+    /** @return the temp file's name in the target's directory */
+    Name tempName() {
+        return tempName;
+    }
+
+    /** @return what fstat said of the temp once its attributes were final (its identity is the file written) */
+    FileBinding.Stat created() {
+        return created;
+    }
+
     private Path tempPath() {
         return target.dir.path().resolve(tempName.path());
     }
@@ -201,8 +231,18 @@ public final class PendingWrite implements Closeable {
      */
     public void write(ByteBuffer src) throws IOException {
         ensureOpen();
+        discardingOnFailure(() -> file.write(src));
+    }
+
+    /** One step of the protocol. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code step}; if it fails, discards the write and throws the failure as the caller sees it. */
+    private void discardingOnFailure(Step step) throws IOException {
         try {
-            file.write(src);
+            step.run();
         } catch (IOException e) {
             discard(e);
             throw failure(e);
@@ -223,10 +263,20 @@ public final class PendingWrite implements Closeable {
      *     content but may lose it on a power cut; the exception's message says so.
      */
     public void commit() throws IOException {
+        seal();
+        publish();
+        finish(options.durability().syncsDirectory());
+    }
+
+    /**
+     * The first step of {@link #commit}, which a transaction runs for many writes at once: syncs the
+     * temp (as the level says), names it if it is unnamed, and closes it. On failure the write is
+     * discarded.
+     */
+    void seal() throws IOException {
         ensureOpen();
         Durability level = options.durability();
-        ReentrantLock backupLock = null;
-        try {
+        discardingOnFailure(() -> {
             if (level.syncsFile()) {
                 file.sync(options.syncMetadata());
             }
@@ -240,6 +290,27 @@ public final class PendingWrite implements Closeable {
             FileBinding.OpenFile f = file;
             file = null;
             f.close();
+        });
+    }
+
+    /**
+     * The second step of {@link #commit}, after {@link #seal}: checks the temp's name still refers to the
+     * file written and publishes it as {@link Publish} and {@link WriteOptions#keepBackup()} say. On a
+     * failure before the rename the write is discarded; afterwards the directory is left to
+     * {@link #finish}.
+     */
+    void publish() throws IOException {
+        publish(true);
+    }
+
+    /**
+     * {@link #publish()}; if {@code discardOnFailure} is false, a failure before the rename leaves the
+     * sealed temp where it is (a committed transaction's recovery publishes it), for {@link #release}.
+     */
+    void publish(boolean discardOnFailure) throws IOException {
+        ensureOpen();
+        ReentrantLock backupLock = null;
+        try {
             checkTempIsOurs();
             if (options.keepBackup() && target.exists()) {
                 // the directory's lock first: its wait is bounded, and no other target's stripe waits with it
@@ -255,11 +326,15 @@ public final class PendingWrite implements Closeable {
             }
         } catch (IOException e) {
             unlock(backupLock);
-            discard(e);
+            if (discardOnFailure) {
+                discard(e);
+            }
             throw failure(e);
         } catch (RuntimeException | Error e) {
             unlock(backupLock);
-            discard(e);
+            if (discardOnFailure) {
+                discard(e);
+            }
             throw e;
         }
         state = State.PUBLISHED;
@@ -274,7 +349,20 @@ public final class PendingWrite implements Closeable {
                 }
                 unlock(backupLock);
             }
-            if (level.syncsDirectory()) {
+        } catch (IOException | RuntimeException | Error e) {
+            Closing.closeAfter(target, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The last step of {@link #commit}, after {@link #publish}: syncs the directory if asked (a
+     * transaction syncs each of its directories once instead) and closes it.
+     */
+    void finish(boolean syncDirectory) throws IOException {
+        state = State.FINISHED;
+        try {
+            if (syncDirectory) {
                 syncDirectory();
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -482,15 +570,32 @@ public final class PendingWrite implements Closeable {
                 target.dir.delete(tempName);
             }
         } catch (IOException e) {
-            first = addTo(first, e);
+            first = Closing.add(first, e);
         }
         try {
             target.close();
         } catch (IOException e) {
-            first = addTo(first, e);
+            first = Closing.add(first, e);
         }
         if (first != null) {
             throw failure(first);
+        }
+    }
+
+    /**
+     * Releases what a transaction's write holds, once: a published write's directory is closed; an
+     * unpublished one is discarded, or, if {@code keepTemp}, its sealed temp is left where it is (for a
+     * committed transaction's recovery to publish) and its directory closed.
+     */
+    void release(boolean keepTemp) throws IOException {
+        if (state == State.PUBLISHED) {
+            state = State.FINISHED;
+            target.close();
+        } else if (state == State.OPEN && keepTemp && file == null) {
+            state = State.DISCARDED;
+            target.close();
+        } else {
+            close();
         }
     }
 
@@ -502,19 +607,12 @@ public final class PendingWrite implements Closeable {
 
     /** @throws IOException always: this write was already published or discarded, saying which */
     void refuseUse() throws IOException {
-        throw Failures.of("write", target.requested, "this write was already " + state.name().toLowerCase(Locale.ROOT));
+        throw Failures.of("write", target.requested, "this write was already "
+                + (state == State.FINISHED ? "published" : state.name().toLowerCase(Locale.ROOT)));
     }
 
     /** Discards after {@code cause}; secondary failures are attached to it as suppressed. */
     private void discard(Throwable cause) {
         Closing.closeAfter(this, cause);
-    }
-
-    private static IOException addTo(IOException first, IOException e) {
-        if (first == null) {
-            return e;
-        }
-        first.addSuppressed(e);
-        return first;
     }
 }

@@ -50,6 +50,12 @@ final class Target implements Closeable {
      *     name longer than NAME_MAX, or a symlink loop
      */
     static Target open(FileBinding binding, Path requested, SymlinkPolicy policy) throws IOException {
+        return open(binding, requested, policy, "write");
+    }
+
+    /** {@link #open(FileBinding, Path, SymlinkPolicy)} for {@code operation}, which refusals name. */
+    static Target open(FileBinding binding, Path requested, SymlinkPolicy policy, String operation)
+            throws IOException {
         Objects.requireNonNull(requested, "target");
         if (requested.toString().isEmpty()) {
             throw new IllegalArgumentException("target path is empty");
@@ -59,14 +65,14 @@ final class Target implements Closeable {
         for (int hops = 0;; hops++) {
             Path fileName = p.getFileName();
             if (fileName == null || fileName.toString().equals(".") || fileName.toString().equals("..")) {
-                throw Failures.of("write", requested, "not a file path");
+                throw Failures.of(operation, requested, "not a file path");
             }
             Name name = Name.of(fileName);
             TempNames.checkLength(name, asked);
             FileBinding.Directory dir = binding.openDirectory(p.getParent());
             try {
                 FileBinding.Stat s = dir.stat(name);
-                check(requested, s);
+                check(requested, s, operation);
                 if (s == null || s.kind != FileBinding.Kind.SYMLINK || policy != SymlinkPolicy.FOLLOW) {
                     return new Target(asked, p, dir, s);
                 }
@@ -83,15 +89,15 @@ final class Target implements Closeable {
         }
     }
 
-    private static void check(Path requested, FileBinding.Stat s) throws IOException {
+    private static void check(Path requested, FileBinding.Stat s, String operation) throws IOException {
         if (s == null) {
             return;
         }
         if (s.kind == FileBinding.Kind.DIRECTORY) {
-            throw Failures.of("write", requested, "target is a directory (EISDIR)");
+            throw Failures.of(operation, requested, "target is a directory (EISDIR)");
         }
         if (s.kind == FileBinding.Kind.OTHER) {
-            throw Failures.of("write", requested, "target is not a regular file (a device, FIFO or socket)");
+            throw Failures.of(operation, requested, "target is not a regular file (a device, FIFO or socket)");
         }
     }
 

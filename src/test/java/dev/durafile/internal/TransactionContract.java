@@ -1,0 +1,362 @@
+package dev.durafile.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.durafile.Durability;
+import dev.durafile.FileTransaction;
+import dev.durafile.RecoveryReport;
+import dev.durafile.TestSupport;
+import dev.durafile.WriteOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What a transaction promises, on one backend: every change published byte for byte at commit, none
+ * at close without commit, no trace left either way, clear refusals of bad input with nothing
+ * published, and recovery of what a crash leaves (crashes themselves are in the crash layers).
+ */
+abstract class TransactionContract {
+    static final byte[] OLD = "old content, complete".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    abstract String backend();
+
+    Engine engine() {
+        return new Engine(Backends.load(backend()));
+    }
+
+    Path journal() {
+        return dir.resolve("journal");
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return every name under {@code root}, recursively, sorted */
+    static List<String> tree(Path root) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var s = Files.walk(root)) {
+            s.filter(p -> !p.equals(root)).forEach(p -> names.add(root.relativize(p).toString()));
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void commitPublishesEveryChangeAndLeavesNothingBehind(Durability level) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.write(data.resolve("job.json"), OLD);
+        Files.write(data.resolve("stale"), OLD);
+        Path source = Files.write(dir.resolve("session.md"), bytes("# session\n"));
+        Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r-----"));
+        Engine engine = engine();
+        try (FileTransaction tx = engine.transaction(journal(), WriteOptions.builder().durability(level).build())) {
+            tx.write(data.resolve("job.json"), bytes("{\"job\":42}"));
+            tx.writeString(other.resolve("stats.json"), "{\"jobs\":1,\"é\":true}");
+            tx.copy(source, other.resolve("s1.md"));
+            tx.write(data.resolve("stream.bin"), out -> {
+                out.write(bytes("streamed"));
+                out.close();
+            });
+            tx.delete(data.resolve("stale"));
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(data.resolve("job.json"))).isEqualTo(bytes("{\"job\":42}"));
+        assertThat(Files.readAllBytes(other.resolve("stats.json"))).isEqualTo(bytes("{\"jobs\":1,\"é\":true}"));
+        assertThat(Files.readAllBytes(other.resolve("s1.md"))).isEqualTo(bytes("# session\n"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(other.resolve("s1.md"))))
+                .isEqualTo("rw-r-----");
+        assertThat(Files.readAllBytes(data.resolve("stream.bin"))).isEqualTo(bytes("streamed"));
+        // the record of an ATOMIC commit is removed once its background directory sync is done
+        for (int i = 0; i < 500 && !TestSupport.names(journal()).isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(tree(dir)).containsExactly("data", "data/job.json", "data/stream.bin", "journal", "other",
+                "other/s1.md", "other/stats.json", "session.md");
+    }
+
+    @Test
+    void closeWithoutCommitLeavesEveryTargetAndNoTrace() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.write(data.resolve("a"), OLD);
+        Files.write(data.resolve("b"), OLD);
+        Files.createDirectories(journal());
+        List<String> before = tree(dir);
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            tx.write(data.resolve("a"), bytes("new a"));
+            tx.write(data.resolve("c"), bytes("new c"));
+            tx.delete(data.resolve("b"));
+            assertThat(TestSupport.temps(data)).hasSize(2);
+        }
+        assertThat(tree(dir)).isEqualTo(before);
+        assertThat(Files.readAllBytes(data.resolve("a"))).isEqualTo(OLD);
+        assertThat(Files.readAllBytes(data.resolve("b"))).isEqualTo(OLD);
+    }
+
+    @Test
+    void aLaterChangeOfTheSameTargetReplacesTheEarlierOne() throws Exception {
+        Path a = dir.resolve("a");
+        Files.write(a, OLD);
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            tx.write(a, bytes("first"));
+            tx.write(dir.resolve(".").resolve("a"), bytes("second"));
+            assertThat(TestSupport.temps(dir)).hasSize(1);
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(bytes("second"));
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            tx.write(a, bytes("third"));
+            tx.delete(a);
+            tx.commit();
+        }
+        assertThat(a).doesNotExist();
+        assertThat(TestSupport.temps(dir)).isEmpty();
+    }
+
+    /** @return a new directory in /dev/shm, a tmpfs: another file system than the test directory's */
+    Path onAnotherFileSystem(String prefix) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(dir)),
+                "/dev/shm is not another file system here");
+        return Files.createTempDirectory(shm, prefix);
+    }
+
+    @Test
+    void aTargetOnAnotherFileSystemIsRefusedAtTheWriteThatCrossesAndTheRestCommits() throws Exception {
+        Path elsewhere = onAnotherFileSystem("durafile-tx");
+        try {
+            try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+                tx.write(dir.resolve("a"), bytes("a"));
+                assertThatThrownBy(() -> tx.write(elsewhere.resolve("b"), bytes("b")))
+                        .isInstanceOf(FileSystemException.class)
+                        .hasMessageContaining(elsewhere.resolve("b").toString())
+                        .hasMessageContaining("it is on another file system than the journal " + journal());
+                assertThat(TestSupport.names(elsewhere)).isEmpty();
+                tx.commit();
+            }
+            assertThat(Files.readAllBytes(dir.resolve("a"))).isEqualTo(bytes("a"));
+            assertThat(TestSupport.names(elsewhere)).isEmpty();
+        } finally {
+            Files.delete(elsewhere);
+        }
+    }
+
+    @Test
+    void aJournalOnAnotherFileSystemIsRefusedAtTheFirstWrite() throws Exception {
+        Path journal = onAnotherFileSystem("durafile-journal");
+        try {
+            Files.write(dir.resolve("a"), OLD);
+            try (FileTransaction tx = engine().transaction(journal, WriteOptions.defaults())) {
+                assertThatThrownBy(() -> tx.write(dir.resolve("a"), bytes("new")))
+                        .isInstanceOf(FileSystemException.class)
+                        .hasMessageContaining("another file system than the journal " + journal);
+                assertThatThrownBy(() -> tx.delete(dir.resolve("a")))
+                        .isInstanceOf(FileSystemException.class)
+                        .hasMessageContaining("another file system than the journal " + journal);
+                tx.commit();
+            }
+            assertThat(Files.readAllBytes(dir.resolve("a"))).isEqualTo(OLD);
+            assertThat(TestSupport.names(dir)).containsExactly("a");
+            assertThat(TestSupport.names(journal)).isEmpty();
+        } finally {
+            Files.delete(journal);
+        }
+    }
+
+    @Test
+    void aDirectoryTargetIsRefusedAndTheTransactionGoesOn() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            assertThatThrownBy(() -> tx.write(sub, bytes("x")))
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessage(sub + ": write failed: target is a directory (EISDIR)");
+            assertThatThrownBy(() -> tx.delete(sub))
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessage(sub + ": delete failed: target is a directory (EISDIR)");
+            assertThatThrownBy(() -> tx.delete(dir.resolve("missing")))
+                    .isInstanceOf(NoSuchFileException.class)
+                    .hasMessageContaining(dir.resolve("missing") + ": delete failed: there is no such file");
+            tx.write(dir.resolve("ok"), bytes("ok"));
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(dir.resolve("ok"))).isEqualTo(bytes("ok"));
+        assertThat(TestSupport.names(sub)).isEmpty();
+        assertThat(TestSupport.temps(dir)).isEmpty();
+    }
+
+    @Test
+    void aTargetPublishedByAnotherWriterSinceItWasStagedFailsTheCommitAndNothingIsPublished() throws Exception {
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path b = Files.write(dir.resolve("b"), OLD);
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            tx.write(a, bytes("tx a"));
+            tx.write(b, bytes("tx b"));
+            engine().write(b, ByteBuffer.wrap(bytes("plain b")), WriteOptions.defaults());
+            assertThatThrownBy(tx::commit)
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessageStartingWith(b + ": commit transaction failed: the target changed since it was staged")
+                    .hasMessageEndingWith("nothing of the transaction is published");
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(Files.readAllBytes(b)).isEqualTo(bytes("plain b"));
+        assertThat(TestSupport.names(dir)).containsExactly("a", "b", "journal");
+        assertThat(TestSupport.names(journal())).isEmpty();
+    }
+
+    @Test
+    void concurrentTransactionsOnTheSameTargetsNeverLeaveThemMixed() throws Exception {
+        Path a = Files.write(dir.resolve("a"), bytes("0"));
+        Path b = Files.write(dir.resolve("b"), bytes("0"));
+        Engine engine = engine();
+        AtomicInteger committed = new AtomicInteger();
+        AtomicInteger conflicts = new AtomicInteger();
+        List<Throwable> unexpected = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            threads.add(new Thread(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < 50; i++) {
+                        byte[] v = bytes(id + "-" + i);
+                        try (FileTransaction tx = engine.transaction(journal(),
+                                WriteOptions.builder().durability(Durability.NONE).build())) {
+                            tx.write(a, v);
+                            tx.write(b, v);
+                            tx.commit();
+                            committed.incrementAndGet();
+                        } catch (FileSystemException e) {
+                            if (!e.getMessage().contains("the target changed since it was staged")) {
+                                throw e;
+                            }
+                            conflicts.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    synchronized (unexpected) {
+                        unexpected.add(e);
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(unexpected).isEmpty();
+        assertThat(committed.get() + conflicts.get()).isEqualTo(200);
+        assertThat(committed.get()).isPositive();
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(TestSupport.names(dir)).containsExactly("a", "b", "journal");
+        assertThat(TestSupport.names(journal())).isEmpty();
+    }
+
+    @Test
+    void aJournalOthersCanWriteIsRefused() throws Exception {
+        Path journal = Files.createDirectories(journal());
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(journal + ": open journal failed: it is writable by its group or others");
+        assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    void aNewJournalIsItsOwnersAloneWhateverTheUmask() throws Exception {
+        engine().transaction(dir.resolve("j/deeper"), WriteOptions.defaults()).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("j/deeper"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aCorruptRecordIsReportedKeptAsideAndNeverApplied() throws Exception {
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Files.createDirectories(journal());
+        Files.setPosixFilePermissions(journal(), PosixFilePermissions.fromString("rwx------"));
+        byte[] record = committedRecordOf(a, bytes("new"));
+        // one flipped bit in the middle of a committed record
+        record[record.length / 2] ^= 0x10;
+        Path r = Files.write(journal().resolve("bad.tx"), record);
+        RecoveryReport report = engine().recover(journal());
+        assertThat(report.corrupt()).containsExactly(journal().resolve("bad.tx.corrupt"));
+        assertThat(report.rolledForward()).isZero();
+        assertThat(r).doesNotExist();
+        assertThat(Files.readAllBytes(journal().resolve("bad.tx.corrupt"))).isEqualTo(record);
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(TestSupport.temps(dir)).hasSize(1);
+    }
+
+    @Test
+    void recoveryRollsACommittedRecordForwardOnceAndDiscardsAnUncommittedOne() throws Exception {
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path b = Files.write(dir.resolve("b"), OLD);
+        Files.createDirectories(journal());
+        Files.setPosixFilePermissions(journal(), PosixFilePermissions.fromString("rwx------"));
+        Files.write(journal().resolve("committed.tx"), committedRecordOf(a, bytes("new a")));
+        byte[] open = committedRecordOf(b, bytes("new b"));
+        Files.write(journal().resolve("open.tx"), Arrays.copyOf(open, open.length - 20));
+        assertThat(TestSupport.temps(dir)).hasSize(2);
+        RecoveryReport report = engine().recover(journal());
+        assertThat(report.rolledForward()).isEqualTo(1);
+        assertThat(report.discarded()).isEqualTo(1);
+        assertThat(report.corrupt()).isEmpty();
+        assertThat(Files.readAllBytes(a)).isEqualTo(bytes("new a"));
+        assertThat(Files.readAllBytes(b)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactly("a", "b", "journal");
+        assertThat(TestSupport.names(journal())).isEmpty();
+        RecoveryReport again = engine().recover(journal());
+        assertThat(again.rolledForward() + again.discarded()).isZero();
+    }
+
+    /**
+     * @return the bytes of a committed record that writes {@code data} to {@code target}, its temp made
+     *     and left in place, as a crash right after the commit point leaves them
+     */
+    static byte[] committedRecordOf(Path target, byte[] data) throws Exception {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp." + UUID.randomUUID());
+        Files.write(temp, data);
+        CRC32C crc = new CRC32C();
+        byte[] header = JournalRecord.header(UUID.randomUUID());
+        crc.update(header);
+        byte[] entry = JournalRecord.entry(new JournalRecord.Entry(JournalRecord.WRITE,
+                target.getParent().toString().getBytes(StandardCharsets.UTF_8), inode(target.getParent()),
+                target.getFileName().toString().getBytes(StandardCharsets.UTF_8),
+                temp.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
+        crc.update(entry);
+        byte[] footer = JournalRecord.footer(crc, List.of(inode(temp)));
+        ByteBuffer all = ByteBuffer.allocate(header.length + entry.length + footer.length);
+        return all.put(header).put(entry).put(footer).array();
+    }
+
+    static String inode(Path p) throws IOException {
+        return String.valueOf(Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+    }
+}
