@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +40,12 @@ import org.slf4j.LoggerFactory;
  * A journal directory: where transactions keep their records ({@link JournalRecord}), and the
  * recovery that finishes or discards what a crash left there.
  *
- * <p>A record is created as {@code <txid>.new}, locked (fcntl, against other processes), and only then
- * renamed to {@code <txid>.tx}, so recovery never sees a record its owner has not locked yet (a
- * {@code .new} older than ten minutes, left by a crash or a power cut that lost the rename, is
- * recovered like any uncommitted record); this JVM
+ * <p>A record is created as {@code <txid>.new}, locked (fcntl, against other processes), and then
+ * renamed to {@code <txid>.tx}; the round that makes a commit durable syncs the journal too, so a
+ * committed transaction's record is always named {@code .tx}, and a {@code .new} one (left by a crash,
+ * or a power cut that lost the rename) is recovered as uncommitted. A recovery that takes a
+ * {@code .new} in the instant between its creation and its lock makes that transaction fail to start
+ * (its rename finds nothing), and it is begun again under a new id; this JVM
  * also keeps the names of records it owns or is recovering, and never opens those (closing any channel
  * of a file drops the process's fcntl locks on it). A record that is locked is in progress and left
  * alone. The journal is trusted with what its records say, so it must be writable by its owner alone,
@@ -52,8 +55,10 @@ final class Journal {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final String NEW_SUFFIX = ".new";
     static final String CORRUPT_SUFFIX = ".corrupt";
-    /** A {@code .new} record older than this was left by a crash or power cut before its rename took. */
-    private static final Duration NEW_RECORD_AGE = Duration.ofMinutes(10);
+    /** The suffix of the file a recovery creates to learn its own owner. */
+    private static final String PROBE_SUFFIX = ".probe";
+    /** A probe older than this was left by a crash (a live one exists for microseconds). */
+    private static final Duration PROBE_AGE = Duration.ofMinutes(10);
     /** Records this JVM owns or is recovering: (journal identity, record name). */
     private static final Set<List<Object>> BUSY = ConcurrentHashMap.newKeySet();
     /** Journals (by identity) this JVM has recovered. */
@@ -84,10 +89,12 @@ final class Journal {
     static Journal open(Engine engine, Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         boolean existed = Files.isDirectory(abs);
-        engine.createDirectories(abs);
-        if (!existed && Files.getFileAttributeView(abs, PosixFileAttributeView.class) != null) {
-            // a journal this call made is its owner's alone, whatever the umask
-            Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
+        if (!existed) {
+            engine.createDirectories(abs);
+            if (Files.getFileAttributeView(abs, PosixFileAttributeView.class) != null) {
+                // a journal this call made is its owner's alone, whatever the umask
+                Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
+            }
         }
         PosixFileAttributes a = posix(abs, true);
         if (a != null) {
@@ -100,9 +107,15 @@ final class Journal {
             }
         }
         FileBinding binding = engine.bindingFor(abs);
+        Journal j;
         try (FileBinding.Directory d = binding.openDirectory(abs)) {
-            return new Journal(abs, binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d));
+            j = new Journal(abs, binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d));
         }
+        if (existed && !RECOVERED.contains(j.key)) {
+            // once per JVM: the journal's chain of directories must survive a power cut, whoever made it
+            engine.createDirectories(abs);
+        }
+        return j;
     }
 
     /**
@@ -165,6 +178,23 @@ final class Journal {
     }
 
     /**
+     * @return a new record, begun again under a new id if a recovery took its {@code .new} file in the
+     *     instant before it was locked
+     */
+    Record newRecord() throws IOException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return new Record();
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                LOG.debug("{}: a new journal record vanished before it was named; beginning again", path);
+            }
+        }
+    }
+
+    /**
      * A record this process owns: open, locked, named {@code <txid>.tx}. Its content is written through
      * the binding (so a native backend's writes and sync are not interruptible); the lock between
      * processes is an fcntl lock taken through a java.nio channel that does nothing else, and which
@@ -183,7 +213,7 @@ final class Journal {
         Record() throws IOException {
             FileSystem fs = path.getFileSystem();
             name = Name.of(fs, txid + JournalRecord.SUFFIX);
-            busy = List.of(key, name.toString());
+            busy = List.of(key, txid.toString());
             Name fresh = Name.of(fs, txid + NEW_SUFFIX);
             BUSY.add(busy);
             FileBinding.Directory d = null;
@@ -196,21 +226,21 @@ final class Journal {
                 f.write(ByteBuffer.wrap(JournalRecord.header(txid)));
                 d.rename(fresh, d, name, FileBinding.RenameMode.REPLACE);
             } catch (IOException | RuntimeException | Error e) {
-                if (f != null) {
-                    Closing.closeAfter(f, e);
-                    try {
-                        d.delete(fresh);
-                    } catch (IOException x) {
-                        e.addSuppressed(x);
+                try {
+                    if (f != null) {
+                        FileBinding.Directory in = d;
+                        Closing.closeAfter(f, e);
+                        Closing.closeAfter(() -> in.delete(fresh), e);
                     }
+                    if (l != null) {
+                        Closing.closeAfter(l, e);
+                    }
+                    if (d != null) {
+                        Closing.closeAfter(d, e);
+                    }
+                } finally {
+                    BUSY.remove(busy);
                 }
-                if (l != null) {
-                    Closing.closeAfter(l, e);
-                }
-                if (d != null) {
-                    Closing.closeAfter(d, e);
-                }
-                BUSY.remove(busy);
                 throw e;
             }
             dir = d;
@@ -322,15 +352,19 @@ final class Journal {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(path)) {
             for (Path p : s) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(JournalRecord.SUFFIX) || n.endsWith(NEW_SUFFIX) && stale(p)) {
+                if (n.endsWith(JournalRecord.SUFFIX) || n.endsWith(NEW_SUFFIX)) {
                     records.add(p);
+                } else if (n.endsWith(PROBE_SUFFIX) && stale(p)) {
+                    Files.deleteIfExists(p);
                 }
             }
         }
         boolean changed = false;
         UserPrincipal self = records.isEmpty() ? null : ownerOfANewFile();
         for (Path p : records) {
-            List<Object> busy = List.of(key, p.getFileName().toString());
+            String n = p.getFileName().toString();
+            boolean named = n.endsWith(JournalRecord.SUFFIX);
+            List<Object> busy = List.of(key, n.substring(0, n.lastIndexOf('.')));
             if (!BUSY.add(busy)) {
                 inProgress++;
                 continue;
@@ -349,6 +383,10 @@ final class Journal {
                     continue;
                 }
                 JournalRecord.Parsed r = JournalRecord.parse(readAll(ch, p));
+                if (!named && r.status != JournalRecord.Status.OPEN) {
+                    // never named: the round that syncs the journal (before anything is published) did not end
+                    r = new JournalRecord.Parsed(JournalRecord.Status.OPEN, r.entries, List.of(), r.problem);
+                }
                 if (Transaction.negativeControl() == Transaction.Fault.RECOVERY_SKIPS_COMMITTED
                         && r.status == JournalRecord.Status.COMMITTED) {
                     r = new JournalRecord.Parsed(JournalRecord.Status.OPEN, r.entries, List.of(), null);
@@ -357,16 +395,24 @@ final class Journal {
                     case EMPTY:
                         break;
                     case OPEN:
-                        discard(engine, r, p);
+                        if (r.problem != null) {
+                            LOG.debug("{}: uncommitted record ended by {}", p, r.problem);
+                        }
+                        discard(engine, r);
                         discarded++;
                         break;
                     case COMMITTED:
-                        String problem = rollForward(engine, r);
-                        if (problem != null) {
-                            failed.add(p.getFileName() + ": " + problem);
+                        List<String> problems = new ArrayList<>();
+                        Outcome o = rollForward(engine, r, problems);
+                        if (o == Outcome.STUCK) {
+                            failed.add(p.getFileName() + ": " + String.join(", ", problems));
                             continue;
                         }
-                        rolled++;
+                        if (o == Outcome.ROLLED_FORWARD) {
+                            rolled++;
+                        } else {
+                            discarded++;
+                        }
                         break;
                     default:
                         Path aside = p.resolveSibling(p.getFileName() + CORRUPT_SUFFIX);
@@ -399,7 +445,7 @@ final class Journal {
      *     have a more privileged process act on records they wrote
      */
     private UserPrincipal ownerOfANewFile() throws IOException {
-        Name probe = Name.of(path.getFileSystem(), UUID.randomUUID() + NEW_SUFFIX);
+        Name probe = Name.of(path.getFileSystem(), UUID.randomUUID() + PROBE_SUFFIX);
         try (FileBinding.Directory d = binding.openDirectory(path)) {
             d.createExclusive(probe, 0600).close();
             try {
@@ -415,14 +461,10 @@ final class Journal {
         return a == null ? null : a.owner();
     }
 
-    /**
-     * @return true if {@code p}, a record not yet renamed to {@code .tx}, is older than
-     *     {@link #NEW_RECORD_AGE}: a power cut lost its rename (or a crash came before it), so it is
-     *     recovered as an uncommitted record
-     */
+    /** @return true if {@code p} is older than {@link #PROBE_AGE} */
     private static boolean stale(Path p) throws IOException {
         FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-        return t.toInstant().isBefore(Instant.now().minus(NEW_RECORD_AGE));
+        return t.toInstant().isBefore(Instant.now().minus(PROBE_AGE));
     }
 
     private static byte[] readAll(FileChannel ch, Path p) throws IOException {
@@ -487,60 +529,128 @@ final class Journal {
         }
     }
 
+    /** What recovery did with a committed record. */
+    private enum Outcome { ROLLED_FORWARD, DISCARDED, STUCK }
+
+    /** What recovery finds of a committed transaction's write. */
+    private enum Found {
+        /** Its temp is there, complete (inode, length and checksum as recorded): to be published. */
+        PENDING,
+        /** The target is the temp written: published (its temp's name may hold the version replaced). */
+        PUBLISHED,
+        /** Neither: the temp never became durable, or it was replaced. */
+        MISSING
+    }
+
     /**
-     * Publishes what a committed transaction did not: each write whose temp is still there (and is the
-     * file written), each delete whose file is still there (and is the file meant); then syncs the
-     * directories. Idempotent: what was published already is skipped.
+     * Publishes what a committed transaction did not: each write whose temp is still there and complete,
+     * each delete whose file is still there (and is the file meant); removes what exchanges left under
+     * temp names; then syncs the directories. Idempotent: what was published already is skipped. A
+     * record whose footer is durable but some of whose temps are not (a power cut in the round that
+     * syncs them all), and of which nothing is published, never completed its commit: it is discarded.
      *
-     * @return null when done, else what could not be finished
+     * @param problems where what blocks it goes
      */
-    private String rollForward(Engine engine, JournalRecord.Parsed r) throws IOException {
+    private Outcome rollForward(Engine engine, JournalRecord.Parsed r, List<String> problems) throws IOException {
         FileSystem fs = path.getFileSystem();
-        List<String> problems = new ArrayList<>();
+        int before = problems.size();
         try (Directories dirs = new Directories(engine, fs)) {
-            for (int i = 0; i < r.entries.size(); i++) {
+            int n = r.entries.size();
+            Found[] found = new Found[n];
+            boolean missing = false;
+            boolean published = false;
+            for (int i = 0; i < n; i++) {
                 JournalRecord.Entry e = r.entries.get(i);
-                String tempKey = r.tempKeys.get(i);
-                if (tempKey.isEmpty()) {
+                if (e.op != JournalRecord.WRITE || r.tempKeys.get(i).isEmpty()) {
+                    continue;
+                }
+                ContentKey k = ContentKey.parse(r.tempKeys.get(i));
+                FileBinding.Directory d = dirs.of(e);
+                if (k == null || d == null) {
+                    problems.add(Name.toPath(fs, e.directory).resolve(Name.of(fs, e.name).path()) + ": "
+                            + (k == null ? "its record entry is malformed" : "its directory is gone or is no longer"
+                                    + " the one the transaction wrote to"));
+                    continue;
+                }
+                found[i] = find(d, Name.of(fs, e.subject), Name.of(fs, e.name), k);
+                missing |= found[i] == Found.MISSING;
+                published |= found[i] == Found.PUBLISHED;
+            }
+            if (problems.size() > before) {
+                return Outcome.STUCK;
+            }
+            if (missing && !published) {
+                discard(engine, r);
+                return Outcome.DISCARDED;
+            }
+            for (int i = 0; i < n; i++) {
+                JournalRecord.Entry e = r.entries.get(i);
+                if (r.tempKeys.get(i).isEmpty()) {
                     continue;
                 }
                 FileBinding.Directory d = dirs.of(e);
                 Name name = Name.of(fs, e.name);
-                if (d == null) {
-                    problems.add(Name.toPath(fs, e.directory).resolve(name.path()) + ": its directory is gone or"
-                            + " is no longer the one the transaction wrote to");
-                    continue;
-                }
-                if (e.op == JournalRecord.WRITE) {
-                    Name temp = Name.of(fs, e.subject);
-                    FileBinding.Stat t = d.identity(temp);
-                    if (t == null) {
-                        continue;
-                    }
-                    if (t.kind != FileBinding.Kind.REGULAR || !t.inode().equals(tempKey)) {
-                        problems.add(d.path().resolve(temp.path()) + ": it is no longer the temp file written");
-                        continue;
-                    }
-                    try {
-                        d.rename(temp, d, name, FileBinding.RenameMode.REPLACE);
-                    } catch (NoSuchFileException gone) {
-                        // another recovery (of a file system without record locks) published it just now
-                        LOG.debug("{}: published meanwhile", d.path().resolve(temp.path()));
-                    }
-                } else {
+                if (e.op == JournalRecord.DELETE) {
                     FileBinding.Stat t = d.identity(name);
                     if (t != null && t.inode().equals(e.fileKey())) {
                         d.delete(name);
                     }
+                } else if (found[i] == Found.PENDING) {
+                    publish(d, Name.of(fs, e.subject), name);
+                } else if (found[i] == Found.PUBLISHED && d.identity(Name.of(fs, e.subject)) != null) {
+                    // published by an exchange: the temp's name holds the version replaced
+                    d.delete(Name.of(fs, e.subject));
+                } else if (found[i] == Found.MISSING) {
+                    LOG.warn("{}: the temp of a committed transaction is gone and its target is another file;"
+                            + " another writer replaced it after the transaction", d.path().resolve(name.path()));
                 }
             }
             dirs.sync();
         }
-        return problems.isEmpty() ? null : String.join(", ", problems);
+        return Outcome.ROLLED_FORWARD;
+    }
+
+    private Found find(FileBinding.Directory d, Name temp, Name name, ContentKey k) throws IOException {
+        FileBinding.Stat t = d.identity(temp);
+        if (t != null && t.kind == FileBinding.Kind.REGULAR && t.inode().equals(k.inode())
+                && complete(d.path().resolve(temp.path()), k)) {
+            return Found.PENDING;
+        }
+        FileBinding.Stat now = d.identity(name);
+        return now != null && now.inode().equals(k.inode()) ? Found.PUBLISHED : Found.MISSING;
+    }
+
+    /** @return true if the file at {@code p} has exactly the length and checksum {@code k} records */
+    private boolean complete(Path p, ContentKey k) throws IOException {
+        CRC32C crc = new CRC32C();
+        long length = 0;
+        try (FileBinding.SourceFile in = binding.openSource(p)) {
+            if (!in.stat().inode().equals(k.inode())) {
+                return false;
+            }
+            ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+            for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+                buf.flip();
+                length += buf.remaining();
+                crc.update(buf);
+                buf.clear();
+            }
+        }
+        return length == k.length() && crc.getValue() == k.crc()
+                || Transaction.negativeControl() == Transaction.Fault.RECOVERY_SKIPS_CHECKSUMS;
+    }
+
+    private static void publish(FileBinding.Directory d, Name temp, Name name) throws IOException {
+        try {
+            d.rename(temp, d, name, FileBinding.RenameMode.REPLACE);
+        } catch (NoSuchFileException gone) {
+            // another recovery (of a file system without record locks) published it just now
+            LOG.debug("{}: published meanwhile", d.path().resolve(temp.path()));
+        }
     }
 
     /** Removes the temps of a transaction that never committed (those still there and regular files). */
-    private void discard(Engine engine, JournalRecord.Parsed r, Path record) throws IOException {
+    private void discard(Engine engine, JournalRecord.Parsed r) throws IOException {
         FileSystem fs = path.getFileSystem();
         try (Directories dirs = new Directories(engine, fs)) {
             for (JournalRecord.Entry e : r.entries) {
@@ -557,9 +667,6 @@ final class Journal {
                     d.delete(temp);
                 }
             }
-        }
-        if (r.problem != null) {
-            LOG.debug("{}: uncommitted record ended by {}", record, r.problem);
         }
     }
 }

@@ -26,8 +26,9 @@ import java.util.zip.CRC32C;
  * <p>Entries are appended, unsynced, as the transaction gains them, each before its temp file exists;
  * the footer is the commit: the transaction is committed once a record ending in a valid footer is
  * durable. A record is read as one of {@link Status}: a record without footer is open (a torn last
- * entry, as a crash or power cut leaves, ends it); a footer whose checksum fails, a bad header or a
- * bad entry under a valid footer is corrupt and never applied.
+ * entry or header, as a crash or power cut leaves, ends it); a footer whose checksum fails, a footer
+ * after a bad header, a bad entry under a valid footer, or another version is corrupt and never
+ * applied.
  */
 final class JournalRecord {
     static final String SUFFIX = ".tx";
@@ -143,25 +144,26 @@ final class JournalRecord {
     /** @return the record {@code content} read as {@link Parsed} */
     static Parsed parse(byte[] content) {
         int len = content.length;
-        if (len < HEADER_BYTES) {
-            return allZero(content, 0, len) || isPrefix(content)
-                    ? new Parsed(Status.EMPTY, List.of(), List.of(), null)
-                    : corrupt("the header is not a durafile journal record's");
-        }
-        if (!Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            return allZero(content, 0, HEADER_BYTES) ? new Parsed(Status.EMPTY, List.of(), List.of(), null)
-                    : corrupt("the header is not a durafile journal record's");
-        }
-        if (content[MAGIC.length] != VERSION) {
+        boolean magic = len >= HEADER_BYTES && Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+        if (magic && content[MAGIC.length] != VERSION) {
+            // perhaps a later durafile's committed record: never discarded
             return corrupt("record version " + (content[MAGIC.length] & 0xFF) + "; this durafile reads version "
                     + VERSION);
         }
         boolean footer = len >= HEADER_BYTES + FOOTER_FIXED_BYTES + 4
                 && Arrays.equals(content, len - 4, len, FOOTER_MAGIC, 0, 4);
         if (!footer) {
+            // never committed: a commit's footer is synced before anything is published
+            if (!magic) {
+                return new Parsed(allZero(content, 0, len) || isPrefix(content) ? Status.EMPTY : Status.OPEN,
+                        List.of(), List.of(), len == 0 ? null : "a torn header");
+            }
             List<Entry> entries = new ArrayList<>();
             String torn = entries(content, HEADER_BYTES, len, entries);
             return new Parsed(Status.OPEN, entries, List.of(), torn);
+        }
+        if (!magic) {
+            return corrupt("a commit footer after a header that is not a durafile journal record's");
         }
         ByteBuffer b = ByteBuffer.wrap(content);
         int bodyLength = b.getInt(len - 12);

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +61,17 @@ public final class PendingWrite implements Closeable {
     /** What fstat said of the temp once its owner, group and mode were final. */
     private FileBinding.Stat created;
     private Capabilities capabilities;
-    /** True once a keepBackup write was published by RENAME_EXCHANGE. */
+    /** True once a keepBackup write (or a transaction's) was published by RENAME_EXCHANGE. */
     private boolean exchanged;
     /** True while a keepBackup write holds the directory's lock between processes. */
     private boolean directoryLocked;
+    /**
+     * For a transaction's write: the checksum and length of everything written, so that recovery can
+     * tell a complete temp from one a power cut cut short (the record is synced with the temps, in one
+     * round). Null otherwise.
+     */
+    private CRC32C content;
+    private long contentLength;
     private State state = State.OPEN;
 
     private PendingWrite(Target target, WriteOptions options, Publish publish) {
@@ -131,7 +139,7 @@ public final class PendingWrite implements Closeable {
         // never a setuid, setgid or sticky temp before its owner is final: those bits come last
         int createMode = (mode >= 0 ? mode : DEFAULT_MODE) & 0777;
         boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS && announce == null;
-        if (anonymous || publish == Publish.CREATE_NEW || options.keepBackup()) {
+        if (anonymous || publish == Publish.CREATE_NEW || options.keepBackup() || announce != null) {
             capabilities = Capabilities.of(target.dir);
         }
         if (anonymous && !capabilities.tmpFileRefused) {
@@ -144,6 +152,7 @@ public final class PendingWrite implements Closeable {
         if (file == null) {
             if (announce != null) {
                 announce.temp(this);
+                content = new CRC32C();
             }
             file = target.dir.createExclusive(tempName, createMode);
             tempNamed = true;
@@ -217,9 +226,12 @@ public final class PendingWrite implements Closeable {
         return tempName;
     }
 
-    /** @return what fstat said of the temp once its attributes were final (its identity is the file written) */
-    FileBinding.Stat created() {
-        return created;
+    /**
+     * @return for a transaction's write, what identifies the temp written, complete: its inode, its
+     *     length and the CRC32C of its content ({@link ContentKey})
+     */
+    ContentKey contentKey() {
+        return new ContentKey(created.inode(), contentLength, content.getValue());
     }
 
     private Path tempPath() {
@@ -231,6 +243,10 @@ public final class PendingWrite implements Closeable {
      */
     public void write(ByteBuffer src) throws IOException {
         ensureOpen();
+        if (content != null) {
+            contentLength += src.remaining();
+            content.update(src.duplicate());
+        }
         discardingOnFailure(() -> file.write(src));
     }
 
@@ -300,14 +316,6 @@ public final class PendingWrite implements Closeable {
      * {@link #finish}.
      */
     void publish() throws IOException {
-        publish(true);
-    }
-
-    /**
-     * {@link #publish()}; if {@code discardOnFailure} is false, a failure before the rename leaves the
-     * sealed temp where it is (a committed transaction's recovery publishes it), for {@link #release}.
-     */
-    void publish(boolean discardOnFailure) throws IOException {
         ensureOpen();
         ReentrantLock backupLock = null;
         try {
@@ -326,15 +334,11 @@ public final class PendingWrite implements Closeable {
             }
         } catch (IOException e) {
             unlock(backupLock);
-            if (discardOnFailure) {
-                discard(e);
-            }
+            discard(e);
             throw failure(e);
         } catch (RuntimeException | Error e) {
             unlock(backupLock);
-            if (discardOnFailure) {
-                discard(e);
-            }
+            discard(e);
             throw e;
         }
         state = State.PUBLISHED;
@@ -352,6 +356,42 @@ public final class PendingWrite implements Closeable {
         } catch (IOException | RuntimeException | Error e) {
             Closing.closeAfter(target, e);
             throw e;
+        }
+    }
+
+    /**
+     * A committed transaction's publication, after {@link #seal}: checks the temp's name still refers
+     * to the file written and swaps it with the target (RENAME_EXCHANGE; a plain rename where there is
+     * no target, or the file system has no exchange), so that replacing costs no freeing of the old
+     * version's blocks now: {@link #removeReplaced} does that later. A failure leaves the sealed temp
+     * where it is, for the transaction's recovery, and the write for {@link #release}.
+     */
+    void publishForTransaction() throws IOException {
+        ensureOpen();
+        try {
+            checkTempIsOurs();
+            if (target.present()) {
+                exchanged = publishByExchange();
+            } else {
+                target.dir.rename(tempName, target.dir, target.name, FileBinding.RenameMode.REPLACE);
+            }
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        state = State.PUBLISHED;
+    }
+
+    /**
+     * After {@link #publishForTransaction}: removes what the exchange left under the temp's name, the
+     * version replaced, if it still is that file.
+     */
+    void removeReplaced() throws IOException {
+        if (!exchanged) {
+            return;
+        }
+        FileBinding.Stat there = target.dir.identity(tempName);
+        if (there != null && there.sameFile(target.existing)) {
+            target.dir.delete(tempName);
         }
     }
 

@@ -30,6 +30,11 @@ final class Rounds {
     private static final int THREADS = 32;
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static final Executor POOL = pool();
+    /**
+     * What runs after a caller returned: one thread, in order, not a daemon (a JVM that exits normally
+     * lets it finish), gone after a short idle time (so that it does not hold the JVM's exit longer).
+     */
+    private static final ThreadPoolExecutor AFTER = after();
 
     /** One step of a round. */
     interface Step {
@@ -48,6 +53,13 @@ final class Rounds {
                 });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    private static ThreadPoolExecutor after() {
+        ThreadPoolExecutor after = new ThreadPoolExecutor(1, 1, 200, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                r -> new Thread(r, "durafile-after-commit"));
+        after.allowCoreThreadTimeOut(true);
+        return after;
     }
 
     /**
@@ -112,15 +124,16 @@ final class Rounds {
     }
 
     /**
-     * Runs {@code step} on the pool, after the caller has returned; a failure is logged (WARN) with
-     * {@code what}. On a file system other than the default one it runs now, on the caller's thread.
+     * Runs {@code step} after the caller has returned, in order with the other such steps, on a thread
+     * that a JVM exiting normally waits for; a failure is logged (WARN) with {@code what}. On a file
+     * system other than the default one it runs now, on the caller's thread.
      */
     static void later(Step step, FileSystem fs, String what) throws IOException {
         if (fs != FileSystems.getDefault()) {
             step.run();
             return;
         }
-        POOL.execute(() -> {
+        AFTER.execute(() -> {
             try {
                 step.run();
             } catch (IOException | RuntimeException e) {

@@ -63,7 +63,9 @@ public final class Transaction implements FileTransaction {
         /** The record's commit is never synced. */
         COMMIT_WITHOUT_SYNC,
         /** Recovery treats a committed record as uncommitted (discards it instead of rolling it forward). */
-        RECOVERY_SKIPS_COMMITTED
+        RECOVERY_SKIPS_COMMITTED,
+        /** Recovery publishes a committed record's temps without checking their length and checksum. */
+        RECOVERY_SKIPS_CHECKSUMS
     }
 
     private static volatile Fault fault = Fault.NONE;
@@ -182,7 +184,7 @@ public final class Transaction implements FileTransaction {
         JournalRecord.Entry e = new JournalRecord.Entry(op, Name.bytes(t.dir.path()), dirKey, t.name.bytes(), subject);
         byte[] b = JournalRecord.entry(e);
         if (record == null) {
-            record = journal.new Record();
+            record = journal.newRecord();
             crc.update(JournalRecord.header(record.txid));
         }
         record.append(b);
@@ -301,36 +303,45 @@ public final class Transaction implements FileTransaction {
         Durability level = options.durability();
         Map<String, FileBinding.Directory> dirs = directories(active);
         try {
+            checkUnchanged(active);
+            List<String> keys = new ArrayList<>(slots.size());
+            for (Slot s : slots) {
+                keys.add(!s.active ? SKIP : s.write != null ? s.write.contentKey().toString() : DELETE);
+            }
+            record.append(JournalRecord.footer(crc, keys));
+        } catch (IOException | RuntimeException | Error e) {
+            Closing.closeAfter(this, e);
+            throw e;
+        }
+        try {
+            // one round: the record with its commit footer, the journal, every directory and the temps, in
+            // any order (listed so that the crash kit, which runs them in order, sees the record durable
+            // before the temps: recovery must then find the temps incomplete by their checksums)
             List<Rounds.Step> round = new ArrayList<>();
+            if (level.syncsFile()) {
+                if (fault != Fault.PUBLISH_BEFORE_COMMIT_SYNC && fault != Fault.COMMIT_WITHOUT_SYNC) {
+                    round.add(record::sync);
+                }
+                round.add(journal::sync);
+                for (FileBinding.Directory d : dirs.values()) {
+                    round.add(() -> syncDirectory(d));
+                }
+            }
             for (Slot s : active) {
                 if (s.write != null && !s.sealed) {
                     s.sealed = true;
                     round.add(s.write::seal);
                 }
             }
-            if (level.syncsFile()) {
-                for (FileBinding.Directory d : dirs.values()) {
-                    round.add(() -> syncDirectory(d));
-                }
-                round.add(journal::sync);
-            }
             Rounds.run(round, journal.path.getFileSystem());
-            checkUnchanged(active);
-            List<String> keys = new ArrayList<>(slots.size());
-            for (Slot s : slots) {
-                keys.add(!s.active ? SKIP : s.write != null ? s.write.created().inode() : DELETE);
-            }
-            record.append(JournalRecord.footer(crc, keys));
             if (fault == Fault.PUBLISH_BEFORE_COMMIT_SYNC) {
                 state = State.COMMITTED;
                 publish(active);
-            }
-            if (level.syncsFile() && fault != Fault.COMMIT_WITHOUT_SYNC) {
                 record.sync();
             }
         } catch (IOException | RuntimeException | Error e) {
             if (state == State.OPEN) {
-                Closing.closeAfter(this, e);
+                revoke(e);
             } else {
                 abandon(active, e);
             }
@@ -346,11 +357,34 @@ public final class Transaction implements FileTransaction {
             abandon(active, e);
             throw e;
         }
+        String what = journal.path + ": finishing a committed transaction";
         if (level == Durability.ATOMIC) {
-            Rounds.later(() -> finish(active, dirs, true), journal.path.getFileSystem(),
-                    journal.path + ": background directory sync of a transaction");
+            Rounds.later(() -> {
+                syncDirectories(active, dirs);
+                cleanUp(active);
+            }, journal.path.getFileSystem(), what);
         } else {
-            finish(active, dirs, level.syncsDirectory());
+            if (level.syncsDirectory()) {
+                syncDirectories(active, dirs);
+            }
+            Rounds.later(() -> cleanUp(active), journal.path.getFileSystem(), what);
+        }
+    }
+
+    /**
+     * After a failure in the round that makes the record durable (which may have made it durable, its
+     * footer included): discards the transaction and makes the record's removal durable before the
+     * failure is thrown, so that no recovery can publish what a failed sync was part of.
+     */
+    private void revoke(Throwable cause) {
+        Closing.closeAfter(this, cause);
+        try {
+            journal.sync();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+            LOG.error("{}: the removal of a transaction's record whose sync failed could not be made durable"
+                    + " ({}); recovery after a power cut may still find it complete and publish it", journal.path,
+                    e.toString());
         }
     }
 
@@ -412,7 +446,7 @@ public final class Transaction implements FileTransaction {
         for (Slot s : active) {
             try {
                 if (s.write != null) {
-                    s.write.publish(false);
+                    s.write.publishForTransaction();
                 } else {
                     Target t = s.deleted;
                     FileBinding.Stat now = t.dir.identity(t.name);
@@ -435,48 +469,55 @@ public final class Transaction implements FileTransaction {
     }
 
     /**
-     * After the publish: syncs the directories (if asked), removes the record and releases everything.
-     * A failed sync keeps the record, so that recovery rolls the transaction forward again.
+     * After the publish: syncs every directory once, in one round. A failed sync keeps the record, so
+     * that recovery rolls the transaction forward again.
      */
-    private void finish(List<Slot> active, Map<String, FileBinding.Directory> dirs, boolean syncDirectories)
-            throws IOException {
+    private void syncDirectories(List<Slot> active, Map<String, FileBinding.Directory> dirs) throws IOException {
+        List<Rounds.Step> round = new ArrayList<>();
+        for (FileBinding.Directory d : dirs.values()) {
+            round.add(() -> syncDirectory(d));
+        }
         try {
-            syncAndRemove(active, dirs, syncDirectories);
-        } catch (IOException | RuntimeException | Error e) {
+            Rounds.run(round, journal.path.getFileSystem());
+        } catch (IOException e) {
+            FileSystemException f = new FileSystemException(journal.path.toString(), null, "commit transaction:"
+                    + " published, but the directory fsync that makes it survive a power cut failed ("
+                    + e.getMessage() + "); the record is kept, so the next recovery of this journal makes it"
+                    + " durable");
+            f.initCause(e);
+            abandon(active, f);
+            throw f;
+        } catch (RuntimeException | Error e) {
             abandon(active, e);
             throw e;
         }
     }
 
-    private void syncAndRemove(List<Slot> active, Map<String, FileBinding.Directory> dirs, boolean syncDirectories)
-            throws IOException {
-        if (syncDirectories) {
-            List<Rounds.Step> round = new ArrayList<>();
-            for (FileBinding.Directory d : dirs.values()) {
-                round.add(() -> syncDirectory(d));
+    /**
+     * Once the transaction is durable (or ordered): removes the versions its exchanges left under the
+     * temps' names, releases everything and removes the record. Runs after commit() returned (see
+     * {@link Rounds#later}); a crash before it is done leaves the record, and recovery removes them.
+     */
+    private void cleanUp(List<Slot> active) throws IOException {
+        try {
+            IOException first = null;
+            for (Slot s : active) {
+                try {
+                    if (s.write != null) {
+                        s.write.removeReplaced();
+                    }
+                    release(s);
+                } catch (IOException e) {
+                    first = Closing.add(first, e);
+                }
             }
-            try {
-                Rounds.run(round, journal.path.getFileSystem());
-            } catch (IOException e) {
-                FileSystemException f = new FileSystemException(journal.path.toString(), null, "commit transaction:"
-                        + " published, but the directory fsync that makes it survive a power cut failed ("
-                        + e.getMessage() + "); the record is kept, so the next recovery of this journal makes it"
-                        + " durable");
-                f.initCause(e);
-                throw f;
+            if (first != null) {
+                throw first;
             }
-        }
-        IOException first = null;
-        for (Slot s : active) {
-            try {
-                release(s);
-            } catch (IOException e) {
-                first = Closing.add(first, e);
-            }
-        }
-        record.remove();
-        if (first != null) {
-            throw first;
+            record.remove();
+        } catch (IOException | RuntimeException | Error e) {
+            abandon(active, e);
+            throw e;
         }
     }
 

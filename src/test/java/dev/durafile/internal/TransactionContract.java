@@ -351,9 +351,16 @@ abstract class TransactionContract {
                 target.getFileName().toString().getBytes(StandardCharsets.UTF_8),
                 temp.getFileName().toString().getBytes(StandardCharsets.UTF_8)));
         crc.update(entry);
-        byte[] footer = JournalRecord.footer(crc, List.of(inode(temp)));
+        byte[] footer = JournalRecord.footer(crc, List.of(key(temp, data)));
         ByteBuffer all = ByteBuffer.allocate(header.length + entry.length + footer.length);
         return all.put(header).put(entry).put(footer).array();
+    }
+
+    /** @return the footer's key of a complete temp {@code p} holding {@code data} */
+    static String key(Path p, byte[] data) throws IOException {
+        CRC32C c = new CRC32C();
+        c.update(data);
+        return new ContentKey(inode(p), data.length, c.getValue()).toString();
     }
 
     static String inode(Path p) throws IOException {
