@@ -49,12 +49,16 @@ final class CrashDemo {
     private static final int PROGRESS_EVERY = 10;
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
     private static final String JOB_FILE = "crash-demo.job.json";
+    static final int MAX_FILES = 16;
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     static final Option RUNS = Option.valued("--runs", "N", "kills per writer (default " + DEFAULT_RUNS + ")");
     static final Option DIR = Option.valued("--dir", "DIR", "where to create the demo's working directory, "
             + "which is deleted at the end (DIR is created if missing; default: the system temp directory)");
+    static final Option FILES = Option.valued("--files", "N", "save N files together (default 1): with 2 to "
+            + MAX_FILES + ", the naive writer saves them with one atomic write each, durafile in one transaction,"
+            + " and a kill that leaves them holding different versions counts as mixed");
     static final Option SIZE = Option.valued("--size", "BYTES", "the largest job file; each version is between "
             + "an eighth of this and this, e.g. 512k (default 2m)");
 
@@ -69,8 +73,12 @@ final class CrashDemo {
                             + "File.WriteAllText and Files.write do; durafile writes a temp file and renames it. "
                             + "The table counts the files found corrupt, empty or missing after the kills, the "
                             + "temp files left behind (swept by the janitor at the end) and the time taken.",
+                    "With --files N, each save writes N files (the job file and its statistics), which only make "
+                            + "sense together: the naive writer makes each of them crash-proof on its own, durafile "
+                            + "commits them in one transaction; after each kill durafile's journal is recovered, "
+                            + "and files that hold different versions are counted as mixed.",
                     "Exit status 1 if durafile's file was ever damaged. Progress goes to standard error."),
-            List.of(RUNS, DIR, SIZE, FileCommands.DURABILITY), 0, 0, false, CrashDemo::crashDemo);
+            List.of(RUNS, DIR, SIZE, FILES, FileCommands.DURABILITY), 0, 0, false, CrashDemo::crashDemo);
 
     private CrashDemo() {
     }
@@ -81,6 +89,7 @@ final class CrashDemo {
         Path parent = args.value(DIR, Values::path, Path.of(System.getProperty("java.io.tmpdir")));
         int maxSize = args.value(SIZE, Values.sizeBetween(JobVersions.MIN_MAX_SIZE, MAX_MAX_SIZE), DEFAULT_MAX_SIZE);
         Durability durability = args.value(FileCommands.DURABILITY, Values::durability, Durability.DURABLE);
+        int files = args.value(FILES, Values.intBetween(1, MAX_FILES), 1);
         if (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
             AtomicFiles.createDirectories(parent);
         }
@@ -90,7 +99,7 @@ final class CrashDemo {
         Thread cleanup = new Thread(() -> stopChildrenAndDelete(work), "crash-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return crashDemo(inv, work, runs, maxSize, durability);
+            return crashDemo(inv, work, runs, maxSize, durability, files);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
@@ -114,13 +123,30 @@ final class CrashDemo {
         }
     }
 
-    private static int crashDemo(Invocation inv, Path work, int runs, int maxSize, Durability durability)
+    /** @return the {@code count} files a save writes: {@code job} and, beside it, its numbered companions */
+    static List<Path> files(Path job, int count) {
+        List<Path> files = new ArrayList<>();
+        files.add(job);
+        for (int i = 1; i < count; i++) {
+            files.add(job.resolveSibling("crash-demo.stats-" + i + ".json"));
+        }
+        return files;
+    }
+
+    /** @return the journal of the transactions that save {@code job} and its companions */
+    static Path journal(Path job) {
+        return job.resolveSibling("journal");
+    }
+
+    private static int crashDemo(Invocation inv, Path work, int runs, int maxSize, Durability durability, int files)
             throws IOException, InterruptedException {
-        inv.out().printf("crash-demo: %d kills per writer; job file of %d to %d bytes in %s (%s); backend %s%n",
-                runs, maxSize / 8, maxSize, work, Files.getFileStore(work).type(), AtomicFiles.backendName());
+        inv.out().printf("crash-demo: %d kills per writer; %s of %d to %d bytes in %s (%s); backend %s%n",
+                runs, files == 1 ? "job file" : files + " files saved together", maxSize / 8, maxSize, work,
+                Files.getFileStore(work).type(), AtomicFiles.backendName());
         List<Trial> trials = new ArrayList<>();
         for (Writer writer : Writer.values()) {
-            trials.add(new Trial(writer, Files.createDirectory(work.resolve(writer.label())), maxSize, durability));
+            trials.add(new Trial(writer, Files.createDirectory(work.resolve(writer.label())), maxSize, durability,
+                    files));
         }
         long start = System.nanoTime();
         for (int run = 1; run <= runs; run++) {
@@ -155,20 +181,27 @@ final class CrashDemo {
     /** Prints the table of what each writer's runs found, and what its columns mean. */
     private static void report(PrintStream out, List<Trial> trials, Durability durability) {
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("writer", "runs", "writes", "corrupt", "empty", "missing", "temps left", "swept", "time"));
+        rows.add(List.of("writer", "runs", "writes", "corrupt", "empty", "missing", "mixed", "temps left", "swept",
+                "time"));
         for (Trial t : trials) {
             rows.add(List.of(t.writer.label(), String.valueOf(t.runs), String.valueOf(t.writes),
                     String.valueOf(t.found(Outcome.CORRUPT)), String.valueOf(t.found(Outcome.EMPTY)),
-                    String.valueOf(t.found(Outcome.MISSING)), String.valueOf(t.leftovers),
-                    String.valueOf(t.swept.deletedCount()), seconds(t.nanos)));
+                    String.valueOf(t.found(Outcome.MISSING)), String.valueOf(t.found(Outcome.MIXED)),
+                    String.valueOf(t.leftovers), String.valueOf(t.swept.deletedCount()), seconds(t.nanos)));
         }
         out.println();
         out.print(Text.grid(rows));
         out.println();
+        boolean several = trials.get(0).files.size() > 1;
         out.print(Text.table(List.of(
-                List.of("naive", "Files.write(file, bytes): truncates the file, then writes the new version "
-                        + "into it (like File.WriteAllText)"),
-                List.of("durafile", "AtomicFiles.write(file, bytes) at " + durability + ": " + steps(durability)),
+                List.of("naive", several ? "AtomicFiles.write(file, bytes) for each file, one after the other: "
+                        + "each file is whole, but a kill between two leaves them holding different versions"
+                        : "Files.write(file, bytes): truncates the file, then writes the new version into it (like "
+                        + "File.WriteAllText)"),
+                List.of("durafile", several ? "one FileTransaction of all the files at " + durability + ", and"
+                        + " AtomicFiles.recover(journal) after each kill"
+                        : "AtomicFiles.write(file, bytes) at " + durability + ": " + steps(durability)),
+                List.of("mixed", "every file whole, but not all the same version"),
                 List.of("corrupt", "not JSON, or not byte for byte the last acknowledged version or the one "
                         + "being written"),
                 List.of("temps left", "temp files of interrupted writes; the janitor swept them at the end"))));
@@ -198,7 +231,7 @@ final class CrashDemo {
 
     /** What a job file read back after a kill is. */
     private enum Outcome {
-        INTACT, CORRUPT, EMPTY, MISSING
+        INTACT, CORRUPT, EMPTY, MISSING, MIXED
     }
 
     /** The runs of one writer, in its own directory, and what they found. */
@@ -206,6 +239,7 @@ final class CrashDemo {
         final Writer writer;
         final Path dir;
         final Path file;
+        final List<Path> files;
         final int maxSize;
         final Durability durability;
         long nextVersion = 1;
@@ -216,10 +250,11 @@ final class CrashDemo {
         int leftovers;
         SweepReport swept;
 
-        Trial(Writer writer, Path dir, int maxSize, Durability durability) {
+        Trial(Writer writer, Path dir, int maxSize, Durability durability, int files) {
             this.writer = writer;
             this.dir = dir;
             this.file = dir.resolve(JOB_FILE);
+            this.files = files(file, files);
             this.maxSize = maxSize;
             this.durability = durability;
         }
@@ -258,6 +293,9 @@ final class CrashDemo {
             child.toHandle().destroyForcibly();
             child.waitFor();
             long last = lastVersion(firstAck + "\n" + new String(acks.readAllBytes(), StandardCharsets.US_ASCII));
+            if (writer == Writer.DURAFILE && files.size() > 1) {
+                AtomicFiles.recover(journal(file));
+            }
             found[inspect(last).ordinal()]++;
             runs++;
             writes += last - first + 1;
@@ -276,33 +314,41 @@ final class CrashDemo {
             command.addAll(List.of("-D" + Backends.PROPERTY + "=" + AtomicFiles.backendName(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     CrashDemoChild.COMMAND.name(), writer.label(), file.toString(), String.valueOf(firstVersion),
-                    String.valueOf(maxSize), durability.name().toLowerCase(Locale.ROOT)));
+                    String.valueOf(maxSize), durability.name().toLowerCase(Locale.ROOT), String.valueOf(files.size())));
             return command;
         }
 
         /**
          * @param lastAcked the last version the child acknowledged
-         * @return what the job file is: intact only if it is JSON and byte for byte version
-         *     {@code lastAcked} or {@code lastAcked + 1}
+         * @return what the files are: intact only if each is JSON and byte for byte version
+         *     {@code lastAcked} or {@code lastAcked + 1}, all the same one
          */
         private Outcome inspect(long lastAcked) throws IOException {
-            byte[] content;
-            try {
-                content = Files.readAllBytes(file);
-            } catch (NoSuchFileException e) {
-                return Outcome.MISSING;
+            long seen = -1;
+            for (Path f : files) {
+                byte[] content;
+                try {
+                    content = Files.readAllBytes(f);
+                } catch (NoSuchFileException e) {
+                    return Outcome.MISSING;
+                }
+                if (content.length == 0) {
+                    return Outcome.EMPTY;
+                }
+                OptionalLong version = parsedVersion(content);
+                if (version.isEmpty()) {
+                    return Outcome.CORRUPT;
+                }
+                long v = version.getAsLong();
+                if (!(v == lastAcked || v == lastAcked + 1) || !Arrays.equals(content, JobVersions.bytes(v, maxSize))) {
+                    return Outcome.CORRUPT;
+                }
+                if (seen >= 0 && v != seen) {
+                    return Outcome.MIXED;
+                }
+                seen = v;
             }
-            if (content.length == 0) {
-                return Outcome.EMPTY;
-            }
-            OptionalLong version = parsedVersion(content);
-            if (version.isEmpty()) {
-                return Outcome.CORRUPT;
-            }
-            long v = version.getAsLong();
-            boolean expected = (v == lastAcked || v == lastAcked + 1)
-                    && Arrays.equals(content, JobVersions.bytes(v, maxSize));
-            return expected ? Outcome.INTACT : Outcome.CORRUPT;
+            return Outcome.INTACT;
         }
 
         /** Counts the temp files the killed writes left, then has the janitor delete them. */

@@ -17,11 +17,12 @@ import java.util.List;
  * (broken pipe) and it exits.
  */
 final class CrashDemoChild {
-    static final Command COMMAND = new Command("crash-demo-child", "WRITER FILE FIRST-VERSION MAX-SIZE DURABILITY",
-            "the writer that crash-demo kills (internal)",
-            List.of("Internal to crash-demo: writes versions of FILE with WRITER (naive or durafile) until "
-                    + "killed, printing each version number once its write has returned."),
-            List.of(), 5, 5, true, CrashDemoChild::run);
+    static final Command COMMAND = new Command("crash-demo-child",
+            "WRITER FILE FIRST-VERSION MAX-SIZE DURABILITY FILES", "the writer that crash-demo kills (internal)",
+            List.of("Internal to crash-demo: writes versions of FILE (and of FILES - 1 more files beside it) with "
+                    + "WRITER (naive or durafile) until killed, printing each version number once its write has "
+                    + "returned."),
+            List.of(), 6, 6, true, CrashDemoChild::run);
 
     private CrashDemoChild() {
     }
@@ -33,11 +34,12 @@ final class CrashDemoChild {
         int first = args.operand(2, Values.intBetween(0, Integer.MAX_VALUE));
         int maxSize = args.operand(3, Values.sizeBetween(JobVersions.MIN_MAX_SIZE, Integer.MAX_VALUE));
         WriteOptions options = WriteOptions.builder().durability(args.operand(4, Values::durability)).build();
+        List<Path> files = CrashDemo.files(file, args.operand(5, Values.intBetween(1, CrashDemo.MAX_FILES)));
         // Unbuffered: each acknowledgement is one write(2) of a whole line, so the parent never reads a
         // partial number from a child killed while acknowledging.
         OutputStream acks = new FileOutputStream(FileDescriptor.out);
         for (long version = first; ; version++) {
-            writer.write(file, JobVersions.bytes(version, maxSize), options);
+            writer.write(files, JobVersions.bytes(version, maxSize), options, CrashDemo.journal(file));
             acks.write((version + "\n").getBytes(StandardCharsets.US_ASCII));
         }
     }

@@ -39,7 +39,7 @@ public final class Main {
      */
     private static List<Command> commands() {
         return List.of(Doctor.COMMAND, FileCommands.WRITE, FileCommands.COPY, FileCommands.SWAP,
-                SweepCommand.COMMAND, CrashDemo.COMMAND, CrashDemoChild.COMMAND);
+                SweepCommand.COMMAND, RecoverCommand.COMMAND, CrashDemo.COMMAND, CrashDemoChild.COMMAND);
     }
 
     /**

@@ -380,13 +380,13 @@ class CliTest {
 
         assertThat(r.status()).isZero();
         assertThat(r.out()).contains("Usage: durafile COMMAND")
-                .contains("doctor", "write", "copy", "swap", "sweep", "crash-demo")
+                .contains("doctor", "write", "copy", "swap", "sweep", "recover", "crash-demo")
                 .doesNotContain("crash-demo-child")
                 .contains("0  success").contains("1  failure").contains("2  usage error");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"doctor", "write", "copy", "swap", "sweep", "crash-demo"})
+    @ValueSource(strings = {"doctor", "write", "copy", "swap", "sweep", "recover", "crash-demo"})
     void everyCommandHasHelp(String command) throws Exception {
         Result r = durafile(command, "--help");
 
@@ -402,6 +402,50 @@ class CliTest {
 
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("durafile ");
+    }
+
+    // ---- recover
+
+    @Test
+    void recoverFinishesACommittedTransactionAKillLeftAndSaysWhatItDid() throws Exception {
+        Path journal = dir.resolve("journal");
+        Path a = Files.writeString(dir.resolve("a.json"), "old a");
+        Path b = Files.writeString(dir.resolve("b.json"), "old b");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), dev.durafile.internal.KilledCommit.class.getName(), journal.toString(),
+                a.toString(), b.toString());
+        Process child = pb.redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).as(out).isEqualTo(137);
+        assertThat(Files.readString(a) + "|" + Files.readString(b)).as("killed half published")
+                .isEqualTo("new a|old b");
+
+        Result r = durafile("recover", journal.toString());
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(journal + ": 1 rolled forward, 0 discarded, 0 in progress (left alone), 0 corrupt\n");
+        assertThat(Files.readString(a) + "|" + Files.readString(b)).isEqualTo("new a|new b");
+        assertThat(TestSupport.names(dir)).containsExactly("a.json", "b.json", "journal");
+        Result again = durafile("recover", journal.toString());
+        assertThat(again.out()).startsWith(journal + ": 0 rolled forward, 0 discarded");
+    }
+
+    @Test
+    void recoverKeepsACorruptRecordAsideAndFails() throws Exception {
+        Path journal = Files.createDirectory(dir.resolve("journal"));
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
+        byte[] record = new byte[64];
+        System.arraycopy("DFTX".getBytes(StandardCharsets.US_ASCII), 0, record, 0, 4);
+        record[4] = 1;
+        System.arraycopy("DFTC".getBytes(StandardCharsets.US_ASCII), 0, record, 60, 4);
+        Files.write(journal.resolve("x.tx"), record);
+
+        Result r = durafile("recover", journal.toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains(journal.resolve("x.tx.corrupt") + ": corrupt journal record, not applied");
+        assertThat(r.out()).contains("0 rolled forward, 0 discarded, 0 in progress (left alone), 1 corrupt");
+        assertThat(TestSupport.names(journal)).containsExactly("x.tx.corrupt");
     }
 
     // ---- sweep
@@ -529,10 +573,26 @@ class CliTest {
         int naiveDamaged = Integer.parseInt(naive.get(3)) + Integer.parseInt(naive.get(4))
                 + Integer.parseInt(naive.get(5));
         assertThat(naiveDamaged).as("the negative control: the naive writer is caught\n" + r.out()).isPositive();
-        assertThat(durafile.subList(3, 6)).as("durafile: no corrupt, empty or missing file\n" + r.out())
-                .containsExactly("0", "0", "0");
-        assertThat(durafile.get(6)).as("every leftover temp swept").isEqualTo(durafile.get(7));
+        assertThat(durafile.subList(3, 7)).as("durafile: no corrupt, empty, missing or mixed file\n" + r.out())
+                .containsExactly("0", "0", "0", "0");
+        assertThat(durafile.get(7)).as("every leftover temp swept").isEqualTo(durafile.get(8));
         assertThat(r.err()).contains("crash-demo: 10/20 runs").contains("crash-demo: 20/20 runs");
+        assertThat(listing()).as("the working directory is removed").isEmpty();
+    }
+
+    @Test
+    void crashDemoWithSeveralFilesCatchesTheSeparateSavesMixedAndNeverTheTransaction() throws Exception {
+        Result r = durafile("crash-demo", "--runs", "20", "--files", "3", "--size", "16k", "--dir", dir.toString());
+
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("3 files saved together").contains("one FileTransaction of all the files");
+        List<String> naive = row(r.out(), "naive");
+        List<String> durafile = row(r.out(), "durafile");
+        assertThat(naive.subList(3, 6)).as("each separate save is atomic\n" + r.out()).containsExactly("0", "0", "0");
+        assertThat(Integer.parseInt(naive.get(6))).as("the negative control: separate saves end mixed\n" + r.out())
+                .isPositive();
+        assertThat(durafile.subList(3, 7)).as("the transaction: never damaged or mixed\n" + r.out())
+                .containsExactly("0", "0", "0", "0");
         assertThat(listing()).as("the working directory is removed").isEmpty();
     }
 
@@ -545,7 +605,10 @@ class CliTest {
         assertThat(missing).isEmptyDirectory();
     }
 
-    /** @return the cells of {@code writer}'s table row: name, runs, writes, corrupt, empty, missing, temps, swept */
+    /**
+     * @return the cells of {@code writer}'s table row: name, runs, writes, corrupt, empty, missing, mixed,
+     *     temps, swept
+     */
     private static List<String> row(String out, String writer) {
         return out.lines().filter(l -> l.startsWith(writer + " ")).findFirst()
                 .map(l -> Arrays.asList(l.trim().split("\\s+")))

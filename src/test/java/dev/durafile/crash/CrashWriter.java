@@ -1,6 +1,7 @@
 package dev.durafile.crash;
 
 import dev.durafile.Durability;
+import dev.durafile.FileTransaction;
 import dev.durafile.WriteOptions;
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.Engine;
@@ -26,7 +27,10 @@ import java.util.UUID;
  * negative controls: {@code no-temp-fsync} (renames an unsynced temp, then syncs the directory),
  * {@code in-place} (truncates the target and writes into it, then fsyncs) and {@code exchange-backup}
  * (keeps a backup by exchanging a staged file with the target). {@code durafile:<backend>:<level>:backup}
- * writes with {@link WriteOptions.Builder#keepBackup}.
+ * writes with {@link WriteOptions.Builder#keepBackup}. {@code tx:<backend>:<level>} commits the version
+ * to TARGET's three files ({@link TxFiles}) in one transaction; {@code naive-multi} writes them with
+ * three separate atomic writes (each file crash-proof, the three together not); {@code recover:<backend>}
+ * recovers TARGET's journal (the version is ignored).
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -44,7 +48,31 @@ public final class CrashWriter {
                     .keepBackup(p.length > 3 && p[3].equals("backup")).build();
             return (target, data) -> engine.write(target, ByteBuffer.wrap(data), options);
         }
+        if (spec.startsWith("tx:")) {
+            String[] p = spec.split(":");
+            Engine engine = new Engine(Backends.load(p[1]));
+            WriteOptions options = WriteOptions.builder().durability(Durability.valueOf(p[2])).build();
+            return (target, data) -> {
+                try (FileTransaction tx = engine.transaction(TxFiles.journal(target), options)) {
+                    for (Path f : TxFiles.of(target)) {
+                        tx.write(f, data);
+                    }
+                    tx.commit();
+                }
+            };
+        }
+        if (spec.startsWith("recover:")) {
+            Engine engine = new Engine(Backends.load(spec.substring("recover:".length())));
+            return (target, data) -> engine.recover(TxFiles.journal(target));
+        }
         switch (spec) {
+            case "naive-multi":
+                return (target, data) -> {
+                    Engine engine = new Engine(Backends.load("jna"));
+                    for (Path f : TxFiles.of(target)) {
+                        engine.write(f, ByteBuffer.wrap(data), WriteOptions.defaults());
+                    }
+                };
             case "no-temp-fsync":
                 return CrashWriter::noTempFsync;
             case "in-place":

@@ -141,9 +141,14 @@ final class InjectedCrash {
         return points;
     }
 
-    /** Runs the write once without a crash and returns all its crash points. */
+    /** Writes version 0 to {@code target}, runs the write once without a crash and returns all its crash points. */
     static List<Point> enumerate(Path work, String writer, Path target, List<String> jvmFlags) throws Exception {
         Files.write(target, Versions.content(0));
+        return enumerateAsIs(work, writer, target, jvmFlags);
+    }
+
+    /** Runs the write once without a crash, on the files as they are, and returns all its crash points. */
+    static List<Point> enumerateAsIs(Path work, String writer, Path target, List<String> jvmFlags) throws Exception {
         try (Child probe = Child.start(work.resolve("child.err"), jvmFlags, "once", writer, target.toString(), "1")) {
             String tid = writerThread(probe, work);
             Path log = Files.createTempFile(work, "strace", ".log");
