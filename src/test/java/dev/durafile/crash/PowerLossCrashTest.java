@@ -37,8 +37,24 @@ class PowerLossCrashTest {
     @TempDir
     Path work;
 
+    /** What a template image holds, made in its root. */
+    interface Content {
+        void make(Path root) throws Exception;
+    }
+
+    /** What a power cut left: null if the invariants hold, else the violation. */
+    interface Check {
+        String check(Path target, InjectedCrash.Outcome o) throws Exception;
+    }
+
     /** A fresh ext4 or xfs image holding {@code d/job.json} = version 0, cleanly unmounted. */
     static Path template(Path work, String fs) throws Exception {
+        return template(work, fs, root -> Files.write(Files.createDirectory(root.resolve("d")).resolve("job.json"),
+                Versions.content(0)));
+    }
+
+    /** A fresh ext4 or xfs image holding {@code content}, cleanly unmounted. */
+    static Path template(Path work, String fs, Content content) throws Exception {
         assumeTrue(TestSupport.isRoot(), "loop mounts need root");
         assumeTrue(TestSupport.works("mkfs." + fs, "-V"), "mkfs." + fs + " is not installed");
         assumeTrue(TestSupport.works("e2fsck", "-V"), "e2fsprogs missing");
@@ -49,7 +65,7 @@ class PowerLossCrashTest {
         TestSupport.run("mkfs." + fs, "-q", fs.equals("xfs") ? "-f" : "-F", image.toString());
         TestSupport.run("mount", "-o", "loop", image.toString(), mnt.toString());
         try {
-            Files.write(Files.createDirectory(mnt.resolve("d")).resolve("job.json"), Versions.content(0));
+            content.make(mnt);
         } finally {
             TestSupport.run("umount", mnt.toString());
         }
@@ -64,6 +80,16 @@ class PowerLossCrashTest {
      */
     static String powerCut(Path work, Path template, String writer, InjectedCrash.Point point, boolean durable,
             List<String> jvmFlags) throws Exception {
+        return powerCut(work, template, writer, point, jvmFlags, false,
+                (target, o) -> Verdict.check(target, 0, o.acked ? 1 : -1, durable, 1));
+    }
+
+    /**
+     * {@link #powerCut(Path, Path, String, InjectedCrash.Point, boolean, List)} with {@code check} on what
+     * the cut left, mounted read-write if {@code writable} (for a recovery to run on it).
+     */
+    static String powerCut(Path work, Path template, String writer, InjectedCrash.Point point, List<String> jvmFlags,
+            boolean writable, Check check) throws Exception {
         boolean xfs = template.getFileName().toString().startsWith("xfs");
         Path live = work.resolve("live.img");
         Path cut = work.resolve("cut.img");
@@ -84,9 +110,9 @@ class PowerLossCrashTest {
             assertThat(fsck.waitFor()).as("e2fsck: %s", fsckOut).isLessThan(4);
         }
         // xfs replays its log at mount, as after a reboot; a checked ext4 copy is mounted read-only
-        TestSupport.run("mount", "-o", xfs ? "loop" : "loop,ro", cut.toString(), mnt.toString());
+        TestSupport.run("mount", "-o", xfs || writable ? "loop" : "loop,ro", cut.toString(), mnt.toString());
         try {
-            String v = Verdict.check(mnt.resolve("d/job.json"), 0, o.acked ? 1 : -1, durable, 1);
+            String v = check.check(mnt.resolve("d/job.json"), o);
             return v == null ? null : point + (o.acked ? " (acknowledged)" : "") + ": " + v;
         } finally {
             TestSupport.run("umount", mnt.toString());
@@ -116,6 +142,44 @@ class PowerLossCrashTest {
     @ValueSource(strings = {"jna", "nio"})
     void powerCutAtEveryPointLeavesOldOrNewAndAcknowledgedDurableWritesSurvive(String backend) throws Exception {
         assertThat(cutEverywhere(work, "ext4", "durafile:" + backend + ":DURABLE", true, List.of())).isEmpty();
+    }
+
+    /**
+     * A transaction of three files in two directories (jna), the power cut at every system call of the
+     * committing thread and after it returned, then recovery on the image as found: all three files one
+     * complete version, the new one once the commit returned.
+     */
+    @Test
+    void powerCutAtEveryPointOfATransactionIsAllOrNothingAfterRecovery() throws Exception {
+        assertThat(cutTransactionEverywhere("tx:jna:DURABLE")).isEmpty();
+    }
+
+    /**
+     * The broken protocols of the transaction's negative controls are not run here: on ext4 every rename
+     * of a commit lands in one journal transaction of the file system (nothing commits it between two
+     * of them), so a power cut rarely shows them mixed; the in-memory model (which keeps or drops each
+     * directory operation on its own) and the killed JVMs catch them.
+     *
+     * @return the violations
+     */
+    private List<String> cutTransactionEverywhere(String writer) throws Exception {
+        Path template = template(work, "ext4", root -> TxFiles.setUp(root.resolve("d/job.json"), 0));
+        Path scratch = work.resolve("scratch/d/job.json");
+        TxFiles.setUp(scratch, 0);
+        List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(work, writer, scratch, List.of());
+        List<String> violations = new ArrayList<>();
+        for (InjectedCrash.Point p : points) {
+            String v = powerCut(work, template, writer, p, List.of(), true, (target, o) -> {
+                new dev.durafile.internal.Engine(dev.durafile.internal.Backends.load("jna"))
+                        .recover(TxFiles.journal(target));
+                return TxFiles.check(target, o.acked ? 1 : 0, 1);
+            });
+            if (v != null) {
+                violations.add(v);
+            }
+        }
+        LOG.info("{} on ext4: {} power cuts, {} violations {}", writer, points.size(), violations.size(), violations);
+        return violations;
     }
 
     @Test
