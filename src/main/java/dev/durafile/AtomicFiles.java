@@ -91,7 +91,7 @@ public final class AtomicFiles {
      * @throws IllegalStateException on every call if {@code -Ddurafile.backend} names a backend that
      *     cannot load here, naming the property, the backend and the cause
      */
-    private static Engine engine() {
+    static Engine engine() {
         if (Holder.FAILURE != null) {
             throw new IllegalStateException(Holder.FAILURE.getMessage(), Holder.FAILURE.getCause());
         }

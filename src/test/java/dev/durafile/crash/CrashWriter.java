@@ -2,6 +2,7 @@ package dev.durafile.crash;
 
 import dev.durafile.Durability;
 import dev.durafile.FileTransaction;
+import dev.durafile.SnapshotDirectory;
 import dev.durafile.WriteOptions;
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.Engine;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,7 +33,9 @@ import java.util.UUID;
  * writes with {@link WriteOptions.Builder#keepBackup}. {@code tx:<backend>:<level>} commits the version
  * to TARGET's three files ({@link TxFiles}) in one transaction; {@code naive-multi} writes them with
  * three separate atomic writes (each file crash-proof, the three together not); {@code recover:<backend>}
- * recovers TARGET's journal (the version is ignored).
+ * recovers TARGET's journal (the version is ignored); {@code snapshot} publishes a generation of three
+ * files to the snapshot directory whose link is TARGET (backend by {@code -Ddurafile.backend}), and
+ * {@code naive-snapshot} rewrites the current generation's files in place instead.
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -58,6 +63,20 @@ public final class CrashWriter {
                         tx.write(f, data);
                     }
                     tx.commit();
+                }
+            };
+        }
+        if (spec.equals("snapshot")) {
+            return (target, data) -> {
+                SnapshotDirectory link = SnapshotDirectory.open(target);
+                link.publish(Map.of("a.json", data, "b.json", data, "certs/c.pem", data));
+            };
+        }
+        if (spec.equals("naive-snapshot")) {
+            return (target, data) -> {
+                Path current = SnapshotDirectory.open(target).current();
+                for (String n : List.of("a.json", "b.json", "certs/c.pem")) {
+                    Files.write(current.resolve(n), data);
                 }
             };
         }
@@ -117,6 +136,42 @@ public final class CrashWriter {
         }
     }
 
+    /**
+     * Writes once to a scratch copy of TARGET's layout, so that the traced write loads no classes (whose
+     * reads would be crash points of no interest) and makes only its own system calls.
+     */
+    private static void warmUp(String spec, Writer writer, String target, byte[] data) throws IOException {
+        Path scratch = Files.createTempDirectory("crash-warm-up");
+        try {
+            Path t = scratch.resolve("d").resolve(Path.of(target).getFileName());
+            TxFiles.setUp(t, 0);
+            if (spec.endsWith("snapshot")) {
+                Files.delete(t);
+                SnapshotDirectory.open(t).publish(Map.of("a.json", data, "b.json", data, "certs/c.pem", data));
+            }
+            writer.write(t, data);
+        } finally {
+            // a transaction's clean-up runs on after its commit returned: try again until it is done
+            for (int attempt = 0; attempt < 100 && Files.exists(scratch); attempt++) {
+                try (java.util.stream.Stream<Path> all = Files.walk(scratch)) {
+                    for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    sleep();
+                }
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Writer writer = writer(args[1]);
         Path target = Path.of(args[2]);
@@ -129,6 +184,7 @@ public final class CrashWriter {
             }
         }
         byte[] data = Versions.content(version);
+        warmUp(args[1], writer, args[2], data);
         // this thread's kernel id, so that strace can attach to the writing thread alone
         System.out.println("READY " + Path.of("/proc/thread-self").toRealPath().getFileName());
         System.out.flush();

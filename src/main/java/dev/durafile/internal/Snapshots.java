@@ -1,0 +1,351 @@
+package dev.durafile.internal;
+
+import dev.durafile.IOConsumer;
+import dev.durafile.SnapshotFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The implementation of {@link dev.durafile.SnapshotDirectory}. A generation is the directory
+ * {@code .<link>.gen-<seq>-<millis>-<random>} beside the link ({@code millis}: when it was made, which
+ * is when the one before it was replaced); the link is a relative symbolic link to it. Publish: make
+ * the generation's directory, write its files, sync the files, their directories and the link's
+ * directory in one round, make a new link {@code <link>.tmp.<uuid>} and rename it over the link, sync
+ * the link's directory, prune.
+ */
+public final class Snapshots {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+    private static final int COPY_BUFFER_BYTES = 64 * 1024;
+    /** This JVM's publishes of one link (by its path) take turns; other processes wait on the lock file. */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    private final Engine engine;
+    private final Path link;
+    private final Path parent;
+    private final int keep;
+    private final Duration grace;
+    private final Pattern generation;
+
+    private Snapshots(Engine engine, Path link, int keep, Duration grace) {
+        this.engine = engine;
+        this.link = link;
+        this.parent = link.getParent();
+        this.keep = keep;
+        this.grace = grace;
+        this.generation = Pattern.compile(Pattern.quote("." + link.getFileName() + ".gen-")
+                + "(\\d+)-(\\d+)-[0-9a-f]+");
+    }
+
+    /** @see dev.durafile.SnapshotDirectory#open */
+    public static Snapshots open(Engine engine, Path link, int keep, Duration grace) throws IOException {
+        Objects.requireNonNull(link, "link");
+        Path abs = link.toAbsolutePath();
+        if (abs.getFileName() == null || abs.getParent() == null) {
+            throw Failures.of("open snapshot directory", link, "not a path whose last element can be a link");
+        }
+        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(abs)) {
+            throw Failures.of("open snapshot directory", link, "it is not a symbolic link (a directory or file is"
+                    + " there); a snapshot directory's path is a link to its current generation");
+        }
+        Path parent = abs.getParent();
+        if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) != null) {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(parent);
+            if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new AccessDeniedException(link.toString(), null, "open snapshot directory failed: its"
+                        + " directory " + parent + " is writable by its group or others (mode "
+                        + PosixFilePermissions.toString(p) + "), who could swap a generation in");
+            }
+        }
+        return new Snapshots(engine, abs, keep, grace);
+    }
+
+    /** @return these snapshots, pruned as the arguments say */
+    public Snapshots keep(int generations, Duration grace) {
+        return new Snapshots(engine, link, generations, grace);
+    }
+
+    /** @see dev.durafile.SnapshotDirectory#current */
+    public Path current() throws IOException {
+        try {
+            return parent.resolve(Files.readSymbolicLink(link));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(link.toString(), null, "no generation published yet");
+        }
+    }
+
+    /** One generation found beside the link. */
+    private static final class Generation {
+        final String name;
+        final long seq;
+        final long madeMillis;
+
+        Generation(String name, long seq, long madeMillis) {
+            this.name = name;
+            this.seq = seq;
+            this.madeMillis = madeMillis;
+        }
+    }
+
+    private List<Generation> generations() throws IOException {
+        List<Generation> found = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent)) {
+            for (Path p : s) {
+                Matcher m = generation.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    found.add(new Generation(m.group(0), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong(g -> g.seq));
+        return found;
+    }
+
+    /** @see dev.durafile.SnapshotDirectory#publish(IOConsumer) */
+    public Path publish(IOConsumer<SnapshotFiles> body) throws IOException {
+        Objects.requireNonNull(body, "body");
+        ReentrantLock lock = LOCKS.computeIfAbsent(link, k -> new ReentrantLock());
+        lock.lock();
+        try (FileChannel between = FileChannel.open(parent.resolve("." + link.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lockBetweenProcesses(between);
+            return publishLocked(body);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void lockBetweenProcesses(FileChannel ch) throws IOException {
+        try {
+            ch.lock();
+        } catch (UnsupportedOperationException e) {
+            LOG.trace("no file locks on this file system: {}", e.getMessage());
+        }
+    }
+
+    private Path publishLocked(IOConsumer<SnapshotFiles> body) throws IOException {
+        List<Generation> before = generations();
+        long seq = before.isEmpty() ? 1 : before.get(before.size() - 1).seq + 1;
+        String name = String.format(Locale.ROOT, ".%s.gen-%06d-%d-%08x", link.getFileName(), seq,
+                System.currentTimeMillis(), ThreadLocalRandom.current().nextInt());
+        FileBinding binding = engine.bindingFor(parent);
+        Path gen = parent.resolve(name);
+        try (FileBinding.Directory p = binding.openDirectory(parent)) {
+            Name genName = Name.of(parent.getFileSystem(), name);
+            p.createDirectory(genName);
+            try (Builder b = new Builder(binding, p.openDirectory(genName), gen)) {
+                body.accept(b);
+                List<Rounds.Step> round = b.syncs();
+                round.add(p::sync);
+                Rounds.run(round, parent.getFileSystem());
+            } catch (IOException | RuntimeException | Error e) {
+                deleteTree(gen, e);
+                throw e;
+            }
+            Name temp = TempNames.forTarget(Name.of(link.getFileName()));
+            Path tempLink = parent.resolve(temp.path());
+            Files.createSymbolicLink(tempLink, parent.getFileSystem().getPath(name));
+            try {
+                p.rename(temp, p, Name.of(link.getFileName()), FileBinding.RenameMode.REPLACE);
+            } catch (IOException | RuntimeException | Error e) {
+                Closing.closeAfter(() -> Files.deleteIfExists(tempLink), e);
+                deleteTree(gen, e);
+                throw e;
+            }
+            try {
+                p.sync();
+            } catch (IOException e) {
+                throw Failures.afterPublish(link.toString(), "the directory fsync that makes the new generation"
+                        + " survive a power cut", e);
+            }
+        }
+        prune(name);
+        return gen;
+    }
+
+    /**
+     * Removes the generations neither current, nor among the {@link #keep} before it, nor replaced less
+     * than the grace period ago, and any newer than the current one (left by a publish that did not
+     * finish: publishes take turns, so none is running), and stray new links.
+     */
+    private void prune(String current) throws IOException {
+        List<Generation> all = generations();
+        long cur = Long.MAX_VALUE;
+        for (Generation g : all) {
+            cur = g.name.equals(current) ? g.seq : cur;
+        }
+        long now = System.currentTimeMillis();
+        long replacedAt = now;
+        int older = 0;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Generation g = all.get(i);
+            if (g.seq == cur) {
+                replacedAt = g.madeMillis;
+                continue;
+            }
+            boolean kept = g.seq < cur && (++older <= keep || now - replacedAt < grace.toMillis());
+            if (kept) {
+                replacedAt = g.madeMillis;
+            } else {
+                deleteTree(parent.resolve(g.name), null);
+            }
+        }
+        String stray = link.getFileName() + ".tmp.";
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
+                .startsWith(stray) && Files.isSymbolicLink(p))) {
+            for (Path p : s) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Deletes {@code dir} and everything under it; a failure is attached to {@code cause}, or logged. */
+    private static void deleteTree(Path dir, Throwable cause) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            } else {
+                LOG.warn("{}: old generation not removed: {}", dir, e.toString());
+            }
+        }
+    }
+
+    /** The files of a generation being built; everything it opens is closed by {@link #close}. */
+    private static final class Builder implements SnapshotFiles, AutoCloseable {
+        private final FileBinding binding;
+        private final FileBinding.Directory root;
+        private final Path path;
+        private final List<FileBinding.Directory> dirs = new ArrayList<>();
+        private final List<FileBinding.OpenFile> files = new ArrayList<>();
+        private final Set<String> names = new HashSet<>();
+
+        Builder(FileBinding binding, FileBinding.Directory root, Path path) {
+            this.binding = binding;
+            this.root = root;
+            this.path = path;
+            dirs.add(root);
+        }
+
+        /** @return a new file {@code name} (its directories made), open for writing */
+        private FileBinding.OpenFile create(String name) throws IOException {
+            Objects.requireNonNull(name, "name");
+            String[] parts = name.split("/", -1);
+            for (String part : parts) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                    throw new IllegalArgumentException("not a relative file name of a generation: \"" + name + "\"");
+                }
+            }
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("written twice in one generation: " + name);
+            }
+            FileBinding.Directory d = root;
+            for (int i = 0; i < parts.length - 1; i++) {
+                Name sub = Name.of(path.getFileSystem(), parts[i]);
+                d.createDirectory(sub);
+                FileBinding.Directory next = d.openDirectory(sub);
+                dirs.add(next);
+                d = next;
+            }
+            FileBinding.OpenFile f = d.createExclusive(Name.of(path.getFileSystem(), parts[parts.length - 1]),
+                    PendingWrite.DEFAULT_MODE);
+            files.add(f);
+            return f;
+        }
+
+        @Override
+        public void write(String name, byte[] data) throws IOException {
+            Objects.requireNonNull(data, "data");
+            create(name).write(ByteBuffer.wrap(data));
+        }
+
+        @Override
+        public void write(String name, IOConsumer<OutputStream> body) throws IOException {
+            Objects.requireNonNull(body, "body");
+            FileBinding.OpenFile f = create(name);
+            OutputStream out = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    f.write(ByteBuffer.wrap(new byte[] {(byte) b}));
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    f.write(ByteBuffer.wrap(b, off, len));
+                }
+            };
+            body.accept(out);
+        }
+
+        @Override
+        public void copy(String name, Path source) throws IOException {
+            Objects.requireNonNull(source, "source");
+            try (FileBinding.SourceFile in = binding.openSource(source.toAbsolutePath())) {
+                if (in.stat().kind != FileBinding.Kind.REGULAR) {
+                    throw Failures.of("copy", source, "it is not a regular file");
+                }
+                FileBinding.OpenFile f = create(name);
+                ByteBuffer buf = ByteBuffer.allocateDirect(COPY_BUFFER_BYTES);
+                while (in.read(buf) >= 0) {
+                    buf.flip();
+                    f.write(buf);
+                    buf.clear();
+                }
+            }
+        }
+
+        /** @return the round that makes the generation durable: each file synced, each directory too */
+        List<Rounds.Step> syncs() {
+            List<Rounds.Step> round = new ArrayList<>();
+            for (FileBinding.OpenFile f : files) {
+                round.add(() -> f.sync(false));
+            }
+            for (FileBinding.Directory d : dirs) {
+                round.add(d::sync);
+            }
+            return round;
+        }
+
+        @Override
+        public void close() throws IOException {
+            List<java.io.Closeable> all = new ArrayList<>(files);
+            all.addAll(dirs);
+            Closing.closeAll(all.toArray(new java.io.Closeable[0]));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return link.toString();
+    }
+}
