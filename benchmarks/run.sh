@@ -14,7 +14,7 @@
 #   3. For each size (1 KiB, 64 KiB, 1 MiB): the C floor, WriteBenchmark at that size, the C floor again,
 #      all on the same disk, so each Java/C ratio comes from the same minutes (the report uses the mean
 #      of the two floor medians and shows how far they drift apart). Then FlushLatencyBenchmark,
-#      RenameLatencyBenchmark, TenJobsBenchmark, GroupCommitThroughputBenchmark, the C floor on tmpfs
+#      RenameLatencyBenchmark, TenJobsBenchmark, GroupCommitThroughputBenchmark, BatchBenchmark, the C floor on tmpfs
 #      and CallOverheadBenchmark (on tmpfs: the CPU cost of a write, which the disk's noise cannot hide).
 #   4. Writes benchmarks/results/: the JMH JSON files, floor-*.json, machine.json, report.md and
 #      overhead.png (report.py; the chart needs matplotlib: Debian python3-matplotlib), and prints the
@@ -45,6 +45,7 @@ if [ "${DURAFILE_BENCH_QUICK:-0}" = 1 ]; then
   TEN_JOBS=(-wi 0 -i 1 -r 500ms)
   THROUGHPUT=(-wi 0 -i 1 -r 200ms)
   CALLS=(-wi 0 -i 1 -r 200ms)
+  BATCH=(-wi 0 -i 1 -r 500ms)
 else
   RESULTS=$BENCH/results
   FLOOR_ARGS=(-n 200 -w 20)
@@ -54,11 +55,12 @@ else
   TEN_JOBS=(-wi 2 -w 1s -i 3 -r 3s)
   THROUGHPUT=(-wi 1 -w 1s -i 3 -r 1s)
   CALLS=(-wi 2 -w 500ms -i 3 -r 500ms)
+  BATCH=(-wi 1 -w 2s -i 3 -r 3s)
 fi
 SETTINGS="JMH -f 1, JDK 25 with --enable-native-access=ALL-UNNAMED; C floor ${FLOOR_ARGS[*]}, on tmpfs\
  ${FLOOR_TMPFS_ARGS[*]} (gcc -O2);\
  WriteBenchmark ${WRITE[*]}; Flush/RenameLatency ${LATENCY[*]}; TenJobs ${TEN_JOBS[*]};\
- GroupCommitThroughput ${THROUGHPUT[*]}; CallOverhead ${CALLS[*]}"
+ GroupCommitThroughput ${THROUGHPUT[*]}; CallOverhead ${CALLS[*]}; Batch ${BATCH[*]}"
 
 JAVA=$JDK25/bin/java
 if [ ! -x "$JAVA" ]; then
@@ -138,6 +140,8 @@ echo "== TenJobsBenchmark"
 jmh tenjobs.json TenJobsBenchmark "${TEN_JOBS[@]}"
 echo "== GroupCommitThroughputBenchmark"
 jmh throughput.json GroupCommitThroughputBenchmark "${THROUGHPUT[@]}"
+echo "== BatchBenchmark (a transaction of N files against N sequential writes)"
+jmh batch.json BatchBenchmark "${BATCH[@]}"
 echo "== C floor on tmpfs, 1 KiB (the CPU and syscall cost of a write, without the disk)"
 floor "$DURAFILE_BENCH_TMPFS" floor-tmpfs.json -s 1024 -m direct,none "${FLOOR_TMPFS_ARGS[@]}"
 echo "== CallOverheadBenchmark"

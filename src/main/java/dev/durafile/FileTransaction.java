@@ -80,12 +80,12 @@ public interface FileTransaction extends Closeable {
     FileTransaction delete(Path target) throws IOException;
 
     /**
-     * Publishes every staged change: the temps are synced together, each directory once, the record
-     * made durable (the commit point), every change published, and the directories synced again.
-     * Returns once every change is durable ({@link Durability#DURABLE}), or published and ordered
-     * after the record ({@link Durability#ATOMIC}: the directories are synced in the background and a
-     * power cut before that is recovered by rolling the transaction forward); at
-     * {@link Durability#NONE} nothing is synced and only a process crash is covered.
+     * Publishes every staged change: the record (the commit point, once durable), the journal, every
+     * directory and every temp are synced in one round, every change is published, and each directory
+     * is synced once more; then the versions the changes replaced and the record are removed. Returns
+     * once every change is durable ({@link Durability#DURABLE}, and {@link Durability#ATOMIC} too: a
+     * transaction's record may go only once its publications are synced); at {@link Durability#NONE}
+     * nothing is synced and only a process crash is covered. Nothing is left running after it returns.
      *
      * @throws IOException if it fails before the commit point: nothing is published and the temps are
      *     gone; or, saying so in its message, after it: the transaction is committed and what was not

@@ -301,7 +301,8 @@ final class Journal {
     private static FileChannel lockChannel(Path p) throws IOException {
         FileChannel ch;
         try {
-            ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            ch = NioBinding.uninterrupted(() -> FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS));
         } catch (IOException e) {
             throw Failures.ofJdk(e, "lock journal record", p);
         }
@@ -319,7 +320,7 @@ final class Journal {
     /** @return true if the lock was taken (or the file system has none), false if another holds it */
     private static boolean tryLock(FileChannel ch) throws IOException {
         try {
-            return ch.tryLock() != null;
+            return NioBinding.uninterrupted(ch::tryLock) != null;
         } catch (OverlappingFileLockException e) {
             return false;
         } catch (UnsupportedOperationException e) {
@@ -468,14 +469,17 @@ final class Journal {
     }
 
     private static byte[] readAll(FileChannel ch, Path p) throws IOException {
-        long size = ch.size();
+        long size = NioBinding.uninterrupted(ch::size);
         if (size > Integer.MAX_VALUE - 16) {
             throw Failures.of("read journal record", p, "it is " + size + " bytes, far more than any record");
         }
         ByteBuffer b = ByteBuffer.allocate((int) size);
-        while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
-            // read on until full or at the end
-        }
+        NioBinding.uninterrupted(() -> {
+            while (b.hasRemaining() && ch.read(b, b.position()) >= 0) {
+                // read on until full or at the end
+            }
+            return null;
+        });
         return b.position() == b.capacity() ? b.array() : java.util.Arrays.copyOf(b.array(), b.position());
     }
 

@@ -193,7 +193,7 @@ final class NioBinding implements FileBinding {
      * are not); the status is restored afterwards. An interrupt during the operation still closes the
      * channel, which the protocol reports.
      */
-    private static <T> T uninterrupted(ChannelOp<T> op) throws IOException {
+    static <T> T uninterrupted(ChannelOp<T> op) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             return op.run();
@@ -205,7 +205,7 @@ final class NioBinding implements FileBinding {
     }
 
     @FunctionalInterface
-    private interface ChannelOp<T> {
+    interface ChannelOp<T> {
         T run() throws IOException;
     }
 

@@ -12,8 +12,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the steps of one round of a batch (the syncs of many temp files, the fsyncs of many
@@ -25,16 +23,10 @@ import org.slf4j.LoggerFactory;
  * merged there, and its crash points stay deterministic.
  */
 final class Rounds {
-    private static final Logger LOG = LoggerFactory.getLogger(Rounds.class);
     /** Steps of one round in flight at once; more wait in the pool's queue. */
     private static final int THREADS = 32;
     private static final AtomicInteger COUNT = new AtomicInteger();
     private static final Executor POOL = pool();
-    /**
-     * What runs after a caller returned: one thread, in order, not a daemon (a JVM that exits normally
-     * lets it finish), gone after a short idle time (so that it does not hold the JVM's exit longer).
-     */
-    private static final ThreadPoolExecutor AFTER = after();
 
     /** One step of a round. */
     interface Step {
@@ -55,18 +47,10 @@ final class Rounds {
         return pool;
     }
 
-    private static ThreadPoolExecutor after() {
-        ThreadPoolExecutor after = new ThreadPoolExecutor(1, 1, 200, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> new Thread(r, "durafile-after-commit"));
-        after.allowCoreThreadTimeOut(true);
-        return after;
-    }
-
     /**
      * Runs every step, concurrently, and returns once all have ended.
      *
      * @param fs the file system the steps act on
-     *
      * @throws IOException the first step's failure (in the order given), the others' attached as
      *     suppressed; every step has ended by then
      */
@@ -121,25 +105,6 @@ final class Rounds {
             thrown = Closing.add(thrown, f);
         }
         Closing.rethrow(Closing.add(thrown, first));
-    }
-
-    /**
-     * Runs {@code step} after the caller has returned, in order with the other such steps, on a thread
-     * that a JVM exiting normally waits for; a failure is logged (WARN) with {@code what}. On a file
-     * system other than the default one it runs now, on the caller's thread.
-     */
-    static void later(Step step, FileSystem fs, String what) throws IOException {
-        if (fs != FileSystems.getDefault()) {
-            step.run();
-            return;
-        }
-        AFTER.execute(() -> {
-            try {
-                step.run();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("{} failed: {}", what, e.toString());
-            }
-        });
     }
 
     /** Carries a step's IOException out of the pool. */

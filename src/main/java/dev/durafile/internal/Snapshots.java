@@ -144,7 +144,7 @@ public final class Snapshots {
 
     private static void lockBetweenProcesses(FileChannel ch) throws IOException {
         try {
-            ch.lock();
+            NioBinding.uninterrupted(ch::lock);
         } catch (UnsupportedOperationException e) {
             LOG.trace("no file locks on this file system: {}", e.getMessage());
         }

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <li>each target checked to be what it was when staged (else the commit fails: nothing published);
  * <li>round 2: the record's commit footer written and synced: the commit point;
  * <li>every write renamed over its target, every delete unlinked, in the order staged;
- * <li>round 3: every target directory synced (DURABLE; ATOMIC does it in the background), then the
- *     record removed.
+ * <li>round 3: every target directory synced (DURABLE and ATOMIC), then the versions the exchanges
+ *     replaced and the record removed.
  * </ol>
  * Recovery ({@link Journal#recover}) rolls a committed record forward and discards an uncommitted one.
  */
@@ -357,18 +357,11 @@ public final class Transaction implements FileTransaction {
             abandon(active, e);
             throw e;
         }
-        String what = journal.path + ": finishing a committed transaction";
-        if (level == Durability.ATOMIC) {
-            Rounds.later(() -> {
-                syncDirectories(active, dirs);
-                cleanUp(active);
-            }, journal.path.getFileSystem(), what);
-        } else {
-            if (level.syncsDirectory()) {
-                syncDirectories(active, dirs);
-            }
-            Rounds.later(() -> cleanUp(active), journal.path.getFileSystem(), what);
+        if (level.syncsFile()) {
+            // ATOMIC too: the record may go only once every directory holding a publication is synced
+            syncDirectories(active, dirs);
         }
+        cleanUp(active);
     }
 
     /**
@@ -494,9 +487,9 @@ public final class Transaction implements FileTransaction {
     }
 
     /**
-     * Once the transaction is durable (or ordered): removes the versions its exchanges left under the
-     * temps' names, releases everything and removes the record. Runs after commit() returned (see
-     * {@link Rounds#later}); a crash before it is done leaves the record, and recovery removes them.
+     * Once the transaction is durable: removes the versions its exchanges left under the temps' names,
+     * releases everything and removes the record. A crash before it is done leaves the record, and
+     * recovery removes them.
      */
     private void cleanUp(List<Slot> active) throws IOException {
         try {

@@ -280,6 +280,22 @@ abstract class TransactionContract {
     }
 
     @Test
+    void aPreInterruptedThreadCommitsAndKeepsItsInterrupt() throws Exception {
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Thread.currentThread().interrupt();
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            tx.write(a, bytes("new"));
+            tx.write(dir.resolve("b"), bytes("b"));
+            tx.commit();
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(bytes("new"));
+        assertThat(Files.readAllBytes(dir.resolve("b"))).isEqualTo(bytes("b"));
+        assertThat(engine().recover(journal()).rolledForward()).isZero();
+    }
+
+    @Test
     void aJournalOthersCanWriteIsRefused() throws Exception {
         Path journal = Files.createDirectories(journal());
         Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwxrwxr-x"));
