@@ -240,7 +240,7 @@ public final class Transaction implements FileTransaction {
                 throw new NoSuchFileException(target.toString(), null, "delete failed: there is no such file");
             }
             identity = String.valueOf(t.existing.key);
-            s = slot(JournalRecord.DELETE, t, identity.getBytes(StandardCharsets.UTF_8));
+            s = slot(JournalRecord.DELETE, t, t.existing.inode().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException | Error e) {
             Closing.closeAfter(t, e);
             throw e;

@@ -411,20 +411,23 @@ class CliTest {
         Path journal = dir.resolve("journal");
         Path a = Files.writeString(dir.resolve("a.json"), "old a");
         Path b = Files.writeString(dir.resolve("b.json"), "old b");
+        Path c = Files.writeString(dir.resolve("c.json"), "stale c");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), dev.durafile.internal.KilledCommit.class.getName(), journal.toString(),
-                a.toString(), b.toString());
+                a.toString(), b.toString(), c.toString());
         Process child = pb.redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor()).as(out).isEqualTo(137);
         assertThat(Files.readString(a) + "|" + Files.readString(b)).as("killed half published")
                 .isEqualTo("new a|old b");
+        assertThat(c).as("its delete not done yet").exists();
 
         Result r = durafile("recover", journal.toString());
 
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(journal + ": 1 rolled forward, 0 discarded, 0 in progress (left alone), 0 corrupt\n");
         assertThat(Files.readString(a) + "|" + Files.readString(b)).isEqualTo("new a|new b");
+        assertThat(c).as("the committed delete is done too").doesNotExist();
         assertThat(TestSupport.names(dir)).containsExactly("a.json", "b.json", "journal");
         Result again = durafile("recover", journal.toString());
         assertThat(again.out()).startsWith(journal + ": 0 rolled forward, 0 discarded");
