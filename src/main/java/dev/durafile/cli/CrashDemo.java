@@ -11,6 +11,7 @@ import dev.durafile.SweepReport;
 import dev.durafile.TempFileJanitor;
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.TempPattern;
+import dev.durafile.internal.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -222,11 +222,8 @@ final class CrashDemo {
     }
 
     private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Path abs = root.toAbsolutePath();
+        Trees.delete(abs.getParent(), abs.getFileName());
     }
 
     /** What a job file read back after a kill is. */

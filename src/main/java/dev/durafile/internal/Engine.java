@@ -242,7 +242,7 @@ public final class Engine {
                 }
                 FileBinding.Stat there = current.identity(step.name);
                 if (there == null && step.mayCreate) {
-                    current.createDirectory(step.name);
+                    current.createDirectory(step.name, 0777);
                     there = current.identity(step.name);
                 }
                 if (there == null) {

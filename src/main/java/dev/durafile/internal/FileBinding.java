@@ -92,6 +92,11 @@ public interface FileBinding {
         public final Object owner;
         /** The group, in the binding's own terms; null if unknown. */
         public final Object group;
+        /**
+         * The sticky bit ({@code S_ISVTX}, which java.nio's permissions leave out): in a directory, only
+         * an entry's owner (or the directory's, or root) may rename or remove it. False if unknown.
+         */
+        public final boolean sticky;
 
         /**
          * @param kind what the file is
@@ -102,12 +107,26 @@ public interface FileBinding {
          * @param group its group, or null
          */
         public Stat(Kind kind, Object key, Object device, int mode, Object owner, Object group) {
+            this(kind, key, device, mode, owner, group, (mode & 01000) != 0);
+        }
+
+        /**
+         * @param kind what the file is
+         * @param key its identity, or null
+         * @param device its file system's device, or null
+         * @param mode its permission bits, or -1
+         * @param owner its owner, or null
+         * @param group its group, or null
+         * @param sticky whether its sticky bit is known to be set
+         */
+        public Stat(Kind kind, Object key, Object device, int mode, Object owner, Object group, boolean sticky) {
             this.kind = Objects.requireNonNull(kind, "kind");
             this.key = key;
             this.device = device;
             this.mode = mode;
             this.owner = owner;
             this.group = group;
+            this.sticky = sticky && mode >= 0;
         }
 
         /**
@@ -173,11 +192,13 @@ public interface FileBinding {
         Path readLink(Name name) throws IOException;
 
         /**
-         * Creates the subdirectory {@code name} ({@code 0777}, less the umask or as a default ACL says).
+         * Creates the subdirectory {@code name} with {@code mode}, less the umask (a default ACL of this
+         * directory may replace the umask, but grants no permission {@code mode} lacks).
          *
+         * @param mode permission bits, {@code 0777} for what the umask allows
          * @return true if created, false if something already exists under that name
          */
-        boolean createDirectory(Name name) throws IOException;
+        boolean createDirectory(Name name, int mode) throws IOException;
 
         /**
          * Opens the subdirectory {@code name}, following it if it is a symbolic link.

@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,10 +19,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +31,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,14 +49,22 @@ import org.slf4j.LoggerFactory;
  * (its rename finds nothing), and it is begun again under a new id; this JVM
  * also keeps the names of records it owns or is recovering, and never opens those (closing any channel
  * of a file drops the process's fcntl locks on it). A record that is locked is in progress and left
- * alone. The journal is trusted with what its records say, so it must be writable by its owner alone,
- * and every record must belong to that owner.
+ * alone. The journal is trusted with what its records say, so it must belong to the user this process
+ * creates files as and be writable by that user alone, every directory above it must belong to root or
+ * that user and be writable by nobody else (unless sticky), and every record must belong to that user.
  */
 final class Journal {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final String NEW_SUFFIX = ".new";
     static final String CORRUPT_SUFFIX = ".corrupt";
-    /** The suffix of the file a recovery creates to learn its own owner. */
+    /**
+     * How long a recovery lets go of a new record that announces nothing before it looks again: a live
+     * transaction locks it within microseconds of making it.
+     */
+    private static final long SETTLE_NANOS = 20_000_000;
+    /** How many new records a transaction makes before it gives up on recoveries that take them first. */
+    private static final int RECORD_ATTEMPTS = 10;
+    /** The suffix of the file {@link #open} creates to learn the user this process creates files as. */
     private static final String PROBE_SUFFIX = ".probe";
     /** A probe older than this was left by a crash (a live one exists for microseconds). */
     private static final Duration PROBE_AGE = Duration.ofMinutes(10);
@@ -73,18 +82,24 @@ final class Journal {
     final Object key;
     /** The file system's device (see {@link #deviceOf}). */
     final Object device;
+    /** The user this process creates files as (as the binding reports owners), or null if unknown. */
+    private final Object self;
 
-    private Journal(Path path, FileBinding binding, Object key, Object device) {
+    private Journal(Path path, FileBinding binding, Object key, Object device, Object self) {
         this.path = path;
         this.binding = binding;
         this.key = key;
         this.device = device;
+        this.self = self;
     }
 
     /**
-     * Opens (creating it durably if missing) the journal directory {@code dir}.
+     * Opens (creating it durably if missing) the journal directory {@code dir}, by its real path.
      *
-     * @throws AccessDeniedException if it is writable by its group or others
+     * @throws AccessDeniedException if the journal does not belong to the user this process creates files
+     *     as, or is writable by its group or others, or a directory above it belongs to someone other than
+     *     root or that user, or is writable by its group or others without the sticky bit: whoever could
+     *     change the journal could make recovery rename and delete files with this process's rights
      */
     static Journal open(Engine engine, Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
@@ -96,26 +111,105 @@ final class Journal {
                 Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
             }
         }
-        PosixFileAttributes a = posix(abs, true);
-        if (a != null) {
-            Set<PosixFilePermission> p = a.permissions();
-            if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new AccessDeniedException(abs.toString(), null, "open journal failed: it is writable by its"
-                        + " group or others (mode " + PosixFilePermissions.toString(p) + "); whoever can write a"
-                        + " journal can make recovery rename and delete files with this process's rights, so a"
-                        + " journal must be writable by its owner alone");
-            }
-        }
-        FileBinding binding = engine.bindingFor(abs);
+        Path real = abs.toRealPath();
+        FileBinding binding = engine.bindingFor(real);
         Journal j;
-        try (FileBinding.Directory d = binding.openDirectory(abs)) {
-            j = new Journal(abs, binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d));
+        Object self = userOfNewFiles(binding, real);
+        try (FileBinding.Directory d = openTrusted(binding, real, self, abs)) {
+            j = new Journal(real, binding, List.of(real.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d),
+                    self);
         }
         if (existed && !RECOVERED.contains(j.key)) {
             // once per JVM: the journal's chain of directories must survive a power cut, whoever made it
-            engine.createDirectories(abs);
+            engine.createDirectories(real);
         }
         return j;
+    }
+
+    /**
+     * @return the owner this process gives a new file in {@code dir} (its file-system user) as the
+     *     binding reports owners, read from the new file's own descriptor; null where the file system has
+     *     no owners
+     */
+    private static Object userOfNewFiles(FileBinding binding, Path dir) throws IOException {
+        Name probe = Name.of(dir.getFileSystem(), UUID.randomUUID() + PROBE_SUFFIX);
+        try (FileBinding.Directory d = binding.openDirectory(dir)) {
+            try (FileBinding.OpenFile f = d.createExclusive(probe, 0600)) {
+                return f.stat().owner;
+            } finally {
+                d.delete(probe);
+            }
+        }
+    }
+
+    /**
+     * Opens {@code real} one directory at a time from the root, each relative to the one above it, and
+     * checks each as {@link #open} says.
+     *
+     * @param shown the journal's path as the caller gave it, for messages
+     */
+    private static FileBinding.Directory openTrusted(FileBinding binding, Path real, Object self, Path shown)
+            throws IOException {
+        FileSystem fs = real.getFileSystem();
+        FileBinding.Directory d = binding.openDirectory(real.getRoot());
+        try {
+            FileBinding.Stat s = d.stat(Name.of(fs, "."));
+            Object root = s == null ? null : s.owner;
+            int n = real.getNameCount();
+            checkTrusted(s, root, self, real.getRoot(), n == 0, shown);
+            for (int i = 0; i < n; i++) {
+                Name name = Name.of(real.getName(i));
+                FileBinding.Stat entry = d.stat(name);
+                Path at = d.path().resolve(name.path());
+                if (entry == null || entry.kind != FileBinding.Kind.DIRECTORY) {
+                    throw Failures.of("open journal", shown, at + " changed while the journal's directories were"
+                            + " checked (it is " + (entry == null ? "gone" : "now " + entry) + ")");
+                }
+                FileBinding.Directory next = d.openDirectory(name);
+                Closing.closeAfter(d, null);
+                d = next;
+                if (!d.stat().sameFile(entry)) {
+                    throw Failures.of("open journal", shown, at + " changed while the journal's directories were"
+                            + " checked");
+                }
+                checkTrusted(entry, root, self, at, i == n - 1, shown);
+            }
+            return d;
+        } catch (IOException | RuntimeException | Error e) {
+            Closing.closeAfter(d, e);
+            throw e;
+        }
+    }
+
+    private static final String TRUST = "whoever can change a journal or a directory above it can make recovery"
+            + " rename and delete files with this process's rights";
+
+    /**
+     * @param s what lstat says of the directory {@code at}; nothing is checked where the file system
+     *     has no owners or modes
+     * @param root the owner of the root directory
+     * @param self the user this process creates files as
+     * @param journal true for the journal itself: it must be {@code self}'s, and only {@code self}'s to
+     *     write; a directory above it may also be root's, or writable by others where it is sticky
+     */
+    private static void checkTrusted(FileBinding.Stat s, Object root, Object self, Path at, boolean journal,
+            Path shown) throws AccessDeniedException {
+        if (s == null || s.owner == null || s.mode < 0 || self == null) {
+            return;
+        }
+        String where = journal ? "it" : "the directory " + at + " above it";
+        if (journal ? !s.owner.equals(self) : !s.owner.equals(self) && !s.owner.equals(root)) {
+            throw new AccessDeniedException(shown.toString(), null, "open journal failed: " + where + " belongs to user "
+                    + s.owner + (journal ? "" : ", neither root nor") + (journal ? ", not to " : " ") + "user " + self
+                    + " who runs this process; " + TRUST + " (run this as that user, or give the journal a directory of"
+                    + " this user's own)");
+        }
+        if ((s.mode & 022) != 0 && (journal || !s.sticky)) {
+            throw new AccessDeniedException(shown.toString(), null, "open journal failed: " + where + " is writable"
+                    + " by its group or others (mode " + String.format(java.util.Locale.ROOT, "%04o", s.mode)
+                    + (journal ? "" : ", not sticky") + "); " + TRUST + ", so a journal must be writable by its owner"
+                    + " alone");
+        }
     }
 
     /**
@@ -136,14 +230,6 @@ final class Journal {
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             return Files.getFileStore(p);
         }
-    }
-
-    private static PosixFileAttributes posix(Path p, boolean follow) throws IOException {
-        if (Files.getFileAttributeView(p, PosixFileAttributeView.class) == null) {
-            return null;
-        }
-        return follow ? Files.readAttributes(p, PosixFileAttributes.class)
-                : Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Recovers this journal now (and counts it as recovered by this JVM). */
@@ -185,12 +271,30 @@ final class Journal {
         for (int attempt = 1;; attempt++) {
             try {
                 return new Record();
-            } catch (NoSuchFileException e) {
-                if (attempt == 3) {
-                    throw e;
+            } catch (Taken e) {
+                if (attempt == RECORD_ATTEMPTS) {
+                    // a failure that only looked like the race (the record was never made) is thrown as it is
+                    throw e.getCause() instanceof IOException ? (IOException) e.getCause() : e;
                 }
-                LOG.debug("{}: a new journal record vanished before it was named; beginning again", path);
+                LOG.debug("{}: another process's recovery took a new journal record before it was locked ({});"
+                        + " beginning again", path, e.getReason());
+                // out of step with a recovery that runs in a loop
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 2_000_000));
             }
+        }
+    }
+
+    /**
+     * A new record that another process's recovery took (locked or removed) in the instant between its
+     * creation and its lock, or that is not there after a failure to make it: the transaction begins
+     * again under a new id.
+     */
+    private static final class Taken extends FileSystemException {
+        private static final long serialVersionUID = 1L;
+
+        Taken(Path file, String reason, Throwable cause) {
+            super(file.toString(), null, "begin transaction failed: " + reason);
+            initCause(cause);
         }
     }
 
@@ -226,6 +330,10 @@ final class Journal {
                 f.write(ByteBuffer.wrap(JournalRecord.header(txid)));
                 d.rename(fresh, d, name, FileBinding.RenameMode.REPLACE);
             } catch (IOException | RuntimeException | Error e) {
+                Throwable thrown = e;
+                if (e instanceof IOException && !(e instanceof Taken) && d != null && gone(d, fresh)) {
+                    thrown = new Taken(path.resolve(fresh.path()), "the new record vanished before it was named", e);
+                }
                 try {
                     if (f != null) {
                         FileBinding.Directory in = d;
@@ -241,7 +349,8 @@ final class Journal {
                 } finally {
                     BUSY.remove(busy);
                 }
-                throw e;
+                Closing.rethrow(thrown);
+                throw new AssertionError(thrown);
             }
             dir = d;
             file = f;
@@ -295,8 +404,10 @@ final class Journal {
     }
 
     /**
-     * Opens {@code p} and locks it (fcntl) against other processes; a file system without locks (the
-     * crash kit's) has one process.
+     * Opens the new record {@code p} and locks it (fcntl) against other processes, waiting for a
+     * recovery that took it first (which holds it for as long as it takes to read and remove it: the
+     * rename that follows then finds it gone); a file system without locks (the crash kit's) has one
+     * process.
      */
     private static FileChannel lockChannel(Path p) throws IOException {
         FileChannel ch;
@@ -307,14 +418,23 @@ final class Journal {
             throw Failures.ofJdk(e, "lock journal record", p);
         }
         try {
-            if (!tryLock(ch)) {
-                throw Failures.of("lock journal record", p, "another process holds it");
-            }
+            NioBinding.uninterrupted(ch::lock);
+        } catch (UnsupportedOperationException e) {
+            LOG.trace("no file locks on this file system: {}", e.getMessage());
         } catch (IOException | RuntimeException | Error e) {
             Closing.closeAfter(ch, e);
             throw e;
         }
         return ch;
+    }
+
+    /** @return true if {@code fresh} is no longer in {@code d} */
+    private static boolean gone(FileBinding.Directory d, Name fresh) {
+        try {
+            return d.identity(fresh) == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** @return true if the lock was taken (or the file system has none), false if another holds it */
@@ -361,7 +481,6 @@ final class Journal {
             }
         }
         boolean changed = false;
-        UserPrincipal self = records.isEmpty() ? null : ownerOfANewFile();
         for (Path p : records) {
             String n = p.getFileName().toString();
             boolean named = n.endsWith(JournalRecord.SUFFIX);
@@ -370,20 +489,46 @@ final class Journal {
                 inProgress++;
                 continue;
             }
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
+            FileChannel ch = null;
+            try {
+                ch = openRecord(p);
+                if (ch == null) {
+                    // finished (or discarded) by its owner or another recovery since it was listed
+                    continue;
+                }
                 if (!tryLock(ch)) {
                     inProgress++;
                     continue;
                 }
-                UserPrincipal by = owner(p, false);
-                if (self != null && !self.equals(by)) {
-                    LOG.warn("{}: journal record belongs to {}, not to {} who runs this recovery; left as it is",
-                            p, by, self);
+                FileBinding.Stat st;
+                try (FileBinding.Directory d = binding.openDirectory(path)) {
+                    st = d.stat(Name.of(p.getFileName()));
+                }
+                if (st == null) {
+                    continue;
+                }
+                if (st.kind != FileBinding.Kind.REGULAR || self != null && st.owner != null && !self.equals(st.owner)) {
+                    LOG.warn("{}: journal record is {}, not a file of user {} who runs this recovery; left as it is",
+                            p, st, self);
                     foreign.add(p);
                     continue;
                 }
                 JournalRecord.Parsed r = JournalRecord.parse(readAll(ch, p));
+                if (!named && r.entries.isEmpty()) {
+                    // announces nothing: either left by a crash, or another process's transaction in the instant
+                    // between making it and locking it, which gets the lock once this one lets go
+                    ch.close();
+                    LockSupport.parkNanos(SETTLE_NANOS);
+                    try (FileChannel again = openRecord(p)) {
+                        if (again != null && !tryLock(again)) {
+                            inProgress++;
+                        } else if (again != null) {
+                            Files.deleteIfExists(p);
+                            changed = true;
+                        }
+                    }
+                    continue;
+                }
                 if (!named && r.status != JournalRecord.Status.OPEN) {
                     // never named: the round that syncs the journal (before anything is published) did not end
                     r = new JournalRecord.Parsed(JournalRecord.Status.OPEN, r.entries, List.of(), r.problem);
@@ -419,15 +564,25 @@ final class Journal {
                         Path aside = p.resolveSibling(p.getFileName() + CORRUPT_SUFFIX);
                         LOG.warn("{}: journal record is corrupt ({}); nothing of it is applied, it is kept as {}",
                                 p, r.problem, aside);
-                        Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+                        try {
+                            Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
+                        } catch (NoSuchFileException gone) {
+                            continue;
+                        }
                         corrupt.add(aside);
                         changed = true;
                         continue;
                 }
-                Files.delete(p);
+                Files.deleteIfExists(p);
                 changed = true;
             } finally {
-                BUSY.remove(busy);
+                try {
+                    if (ch != null) {
+                        ch.close();
+                    }
+                } finally {
+                    BUSY.remove(busy);
+                }
             }
         }
         if (changed) {
@@ -441,31 +596,27 @@ final class Journal {
     }
 
     /**
-     * @return the owner this process gives a new file in the journal (its file-system user), or null
-     *     where the file system has no owners: only records it owns are applied, so that nobody can
-     *     have a more privileged process act on records they wrote
+     * @return the record {@code p}, open for reading and writing (a write lock needs both), or null if
+     *     it is gone
      */
-    private UserPrincipal ownerOfANewFile() throws IOException {
-        Name probe = Name.of(path.getFileSystem(), UUID.randomUUID() + PROBE_SUFFIX);
-        try (FileBinding.Directory d = binding.openDirectory(path)) {
-            d.createExclusive(probe, 0600).close();
-            try {
-                return owner(path.resolve(probe.path()), false);
-            } finally {
-                d.delete(probe);
-            }
+    private static FileChannel openRecord(Path p) throws IOException {
+        try {
+            return NioBinding.uninterrupted(() -> FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
-    private static UserPrincipal owner(Path p, boolean follow) throws IOException {
-        PosixFileAttributes a = posix(p, follow);
-        return a == null ? null : a.owner();
-    }
-
-    /** @return true if {@code p} is older than {@link #PROBE_AGE} */
+    /** @return true if {@code p} is there and older than {@link #PROBE_AGE} */
     private static boolean stale(Path p) throws IOException {
-        FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-        return t.toInstant().isBefore(Instant.now().minus(PROBE_AGE));
+        try {
+            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+            return t.toInstant().isBefore(Instant.now().minus(PROBE_AGE));
+        } catch (NoSuchFileException e) {
+            // a live probe, removed by its process since it was listed
+            return false;
+        }
     }
 
     private static byte[] readAll(FileChannel ch, Path p) throws IOException {

@@ -278,8 +278,8 @@ final class NativeBinding implements FileBinding {
         }
 
         @Override
-        public boolean createDirectory(Name name) throws IOException {
-            int r = libc.mkdirat(fd, name.cString(), 0777);
+        public boolean createDirectory(Name name, int mode) throws IOException {
+            int r = libc.mkdirat(fd, name.cString(), mode);
             if (r == -Errno.EEXIST) {
                 return false;
             }

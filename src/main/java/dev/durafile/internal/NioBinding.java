@@ -439,9 +439,10 @@ final class NioBinding implements FileBinding {
                             PosixFileAttributes p = entries.view(name, PosixFileAttributeView.class).readAttributes();
                             return group ? p.group() : p.owner();
                         };
-                        return new Stat(kind(basic), basic.fileKey(), null, (Integer) a.get("mode") & 0777,
+                        int mode = (Integer) a.get("mode");
+                        return new Stat(kind(basic), basic.fileKey(), null, mode & 0777,
                                 Id.ofNumber((Integer) a.get("uid"), false, source),
-                                Id.ofNumber((Integer) a.get("gid"), true, source));
+                                Id.ofNumber((Integer) a.get("gid"), true, source), (mode & 01000) != 0);
                     }
                 }
                 PosixFileAttributeView posix = entries.view(name, PosixFileAttributeView.class);
@@ -483,9 +484,14 @@ final class NioBinding implements FileBinding {
         }
 
         @Override
-        public boolean createDirectory(Name name) throws IOException {
+        public boolean createDirectory(Name name, int mode) throws IOException {
             try {
-                Files.createDirectory(path.resolve(name.path()));
+                if (entries.ownView(PosixFileAttributeView.class) != null) {
+                    Files.createDirectory(path.resolve(name.path()),
+                            PosixFilePermissions.asFileAttribute(Modes.toPermissions(mode)));
+                } else {
+                    Files.createDirectory(path.resolve(name.path()));
+                }
                 return true;
             } catch (FileAlreadyExistsException e) {
                 return false;

@@ -495,6 +495,17 @@ public final class PendingWrite implements Closeable {
     }
 
     /**
+     * Before a transaction's commit point: its named temp must still be the file written, or the
+     * commit would promise a publication that cannot happen.
+     */
+    void checkTemp() throws IOException {
+        ensureOpen();
+        if (tempNamed) {
+            checkTempIsOurs();
+        }
+    }
+
+    /**
      * The temp's name must still refer to the file written: someone who can write the directory could
      * have put another file there, which the rename would publish.
      */

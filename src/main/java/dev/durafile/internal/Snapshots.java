@@ -29,7 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,19 +43,28 @@ import org.slf4j.LoggerFactory;
 public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
-    /** This JVM's publishes of one link (by its path) take turns; other processes wait on the lock file. */
+    /**
+     * This JVM's publishes of one link (by its directory's real path and its name, whatever spelling
+     * opened it) take turns; other processes wait on the lock file.
+     */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    /** A generation's directories: others may read them, only their owner may change them. */
+    private static final int DIRECTORY_MODE = 0755;
+    /** A generation's files: others may read them, only their owner may change them. */
+    private static final int FILE_MODE = 0644;
 
     private final Engine engine;
     private final Path link;
+    private final Path lockKey;
     private final Path parent;
     private final int keep;
     private final Duration grace;
     private final Pattern generation;
 
-    private Snapshots(Engine engine, Path link, int keep, Duration grace) {
+    private Snapshots(Engine engine, Path link, Path lockKey, int keep, Duration grace) {
         this.engine = engine;
         this.link = link;
+        this.lockKey = lockKey;
         this.parent = link.getParent();
         this.keep = keep;
         this.grace = grace;
@@ -84,12 +92,12 @@ public final class Snapshots {
                         + PosixFilePermissions.toString(p) + "), who could swap a generation in");
             }
         }
-        return new Snapshots(engine, abs, keep, grace);
+        return new Snapshots(engine, abs, parent.toRealPath().resolve(abs.getFileName()), keep, grace);
     }
 
     /** @return these snapshots, pruned as the arguments say */
     public Snapshots keep(int generations, Duration grace) {
-        return new Snapshots(engine, link, generations, grace);
+        return new Snapshots(engine, link, lockKey, generations, grace);
     }
 
     /** @see dev.durafile.SnapshotDirectory#current */
@@ -131,14 +139,30 @@ public final class Snapshots {
     /** @see dev.durafile.SnapshotDirectory#publish(IOConsumer) */
     public Path publish(IOConsumer<SnapshotFiles> body) throws IOException {
         Objects.requireNonNull(body, "body");
-        ReentrantLock lock = LOCKS.computeIfAbsent(link, k -> new ReentrantLock());
+        ReentrantLock lock = LOCKS.computeIfAbsent(lockKey, k -> new ReentrantLock());
         lock.lock();
-        try (FileChannel between = FileChannel.open(parent.resolve("." + link.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel between = openLockFile()) {
             lockBetweenProcesses(between);
             return publishLocked(body);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * @return the lock file, {@code .<link>.lock}, created {@code 0600} (nobody else may hold it and so
+     *     stall publishes), never through a symbolic link
+     */
+    private FileChannel openLockFile() throws IOException {
+        Path p = parent.resolve("." + link.getFileName() + ".lock");
+        Set<java.nio.file.OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        try {
+            return Files.getFileAttributeView(parent, PosixFileAttributeView.class) == null
+                    ? FileChannel.open(p, options)
+                    : FileChannel.open(p, options, PosixFilePermissions.asFileAttribute(Modes.toPermissions(0600)));
+        } catch (IOException e) {
+            throw Failures.ofJdk(e, "open snapshot lock", p);
         }
     }
 
@@ -159,14 +183,14 @@ public final class Snapshots {
         Path gen = parent.resolve(name);
         try (FileBinding.Directory p = binding.openDirectory(parent)) {
             Name genName = Name.of(parent.getFileSystem(), name);
-            p.createDirectory(genName);
+            p.createDirectory(genName, DIRECTORY_MODE);
             try (Builder b = new Builder(binding, p.openDirectory(genName), gen)) {
                 body.accept(b);
                 List<Rounds.Step> round = b.syncs();
                 round.add(p::sync);
                 Rounds.run(round, parent.getFileSystem());
             } catch (IOException | RuntimeException | Error e) {
-                deleteTree(gen, e);
+                deleteTree(name, e);
                 throw e;
             }
             Name temp = TempNames.forTarget(Name.of(link.getFileName()));
@@ -176,7 +200,7 @@ public final class Snapshots {
                 p.rename(temp, p, Name.of(link.getFileName()), FileBinding.RenameMode.REPLACE);
             } catch (IOException | RuntimeException | Error e) {
                 Closing.closeAfter(() -> Files.deleteIfExists(tempLink), e);
-                deleteTree(gen, e);
+                deleteTree(name, e);
                 throw e;
             }
             try {
@@ -214,7 +238,7 @@ public final class Snapshots {
             if (kept) {
                 replacedAt = g.madeMillis;
             } else {
-                deleteTree(parent.resolve(g.name), null);
+                deleteTree(g.name, null);
             }
         }
         String stray = link.getFileName() + ".tmp.";
@@ -226,17 +250,18 @@ public final class Snapshots {
         }
     }
 
-    /** Deletes {@code dir} and everything under it; a failure is attached to {@code cause}, or logged. */
-    private static void deleteTree(Path dir, Throwable cause) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+    /**
+     * Deletes the generation {@code name} and everything in it ({@link Trees#delete}); a failure is
+     * attached to {@code cause}, or logged.
+     */
+    private void deleteTree(String name, Throwable cause) {
+        try {
+            Trees.delete(parent, parent.getFileSystem().getPath(name));
         } catch (IOException | RuntimeException e) {
             if (cause != null) {
                 cause.addSuppressed(e);
             } else {
-                LOG.warn("{}: old generation not removed: {}", dir, e.toString());
+                LOG.warn("{}: old generation not removed: {}", parent.resolve(name), e.toString());
             }
         }
     }
@@ -272,13 +297,13 @@ public final class Snapshots {
             FileBinding.Directory d = root;
             for (int i = 0; i < parts.length - 1; i++) {
                 Name sub = Name.of(path.getFileSystem(), parts[i]);
-                d.createDirectory(sub);
+                d.createDirectory(sub, DIRECTORY_MODE);
                 FileBinding.Directory next = d.openDirectory(sub);
                 dirs.add(next);
                 d = next;
             }
             FileBinding.OpenFile f = d.createExclusive(Name.of(path.getFileSystem(), parts[parts.length - 1]),
-                    PendingWrite.DEFAULT_MODE);
+                    FILE_MODE);
             files.add(f);
             return f;
         }

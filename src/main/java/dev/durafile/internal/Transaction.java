@@ -413,10 +413,15 @@ public final class Transaction implements FileTransaction {
 
     /**
      * Every target must still be what it was when staged: another transaction or a plain write that
-     * published in between would otherwise be replaced silently.
+     * published in between would otherwise be replaced silently. Every temp must still be the file
+     * written: one removed or replaced by someone else who can write its directory would leave a
+     * committed transaction that cannot be published whole.
      */
     private static void checkUnchanged(List<Slot> active) throws IOException {
         for (Slot s : active) {
+            if (s.write != null) {
+                s.write.checkTemp();
+            }
             Target t = s.target();
             FileBinding.Stat now = t.dir.identity(t.name);
             String key = now == null ? null : String.valueOf(now.key);

@@ -124,8 +124,8 @@ class ForwardingBinding implements FileBinding {
         }
 
         @Override
-        public boolean createDirectory(Name name) throws IOException {
-            return d.createDirectory(name);
+        public boolean createDirectory(Name name, int mode) throws IOException {
+            return d.createDirectory(name, mode);
         }
 
         @Override

@@ -305,6 +305,124 @@ abstract class TransactionContract {
         assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(AccessDeniedException.class);
     }
 
+    private static void chown(Path p, int uid) throws IOException {
+        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** @return a journal ({@code 0700}) in {@code parent} holding a committed record that writes "new" to {@code a} */
+    private Path journalWithACommittedRecord(Path parent, Path a) throws Exception {
+        Path journal = Files.createDirectories(parent.resolve("journal"));
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
+        Files.write(journal.resolve("planted.tx"), committedRecordOf(a, bytes("new")));
+        return journal;
+    }
+
+    @Test
+    void aRecordOfAnotherUserIsReportedAndNeverApplied() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "a file of another user needs root to make");
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path journal = journalWithACommittedRecord(dir, a);
+        chown(journal.resolve("planted.tx"), 1000);
+        RecoveryReport report = engine().recover(journal);
+        assertThat(report.foreign()).containsExactly(journal.resolve("planted.tx"));
+        assertThat(report.rolledForward() + report.discarded()).isZero();
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(journal.resolve("planted.tx")).exists();
+    }
+
+    @Test
+    void aJournalOfAnotherUserIsRefusedAndNothingInItIsApplied() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "a directory of another user needs root to make");
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path journal = journalWithACommittedRecord(dir, a);
+        chown(journal, 1000);
+        assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(journal + ": open journal failed: it belongs to user 1000, not to user 0");
+        assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(AccessDeniedException.class);
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(journal.resolve("planted.tx")).exists();
+    }
+
+    /**
+     * Whoever owns a directory above the journal can swap the journal for a directory of theirs holding
+     * a record (even one of root's files, moved in): the journal is refused, however it is reached.
+     */
+    @Test
+    void aJournalInADirectoryAnotherUserOwnsIsRefusedHoweverItIsReached() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "a directory of another user needs root to make");
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path journal = journalWithACommittedRecord(home, a);
+        chown(home, 1000);
+        String why = "open journal failed: the directory " + home + " above it belongs to user 1000, neither root nor"
+                + " user 0";
+        assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining(journal + ": " + why);
+        assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(why);
+        Path viaLink = Files.createSymbolicLink(dir.resolve("link"), journal);
+        assertThatThrownBy(() -> engine().recover(viaLink)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(viaLink + ": " + why);
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(journal.resolve("planted.tx")).exists();
+    }
+
+    @Test
+    void aJournalWhoseAclLetsAnotherUserWriteIsRefused() throws Exception {
+        assumeTrue(TestSupport.works("setfacl", "--version"), "setfacl (package acl) is not installed");
+        Path journal = Files.createDirectories(journal());
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
+        TestSupport.run("setfacl", "-m", "u:1000:rwx", journal.toString());
+        assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(journal + ": open journal failed: it is writable by its group or others");
+    }
+
+    @Test
+    void aJournalUnderADirectoryOthersCanWriteIsRefusedUnlessThatDirectoryIsSticky() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path journal = shared.resolve("journal");
+        assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(journal + ": open journal failed: the directory " + shared
+                        + " above it is writable by its group or others (mode 0775, not sticky)");
+        TestSupport.run("chmod", "1777", shared.toString());
+        Path a = Files.write(dir.resolve("a"), OLD);
+        try (FileTransaction tx = engine().transaction(journal, WriteOptions.defaults())) {
+            tx.write(a, bytes("new"));
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(bytes("new"));
+    }
+
+    /**
+     * A temp that someone who can write its directory removes before the commit would leave a committed
+     * transaction that cannot be published whole: the commit fails before its commit point instead.
+     */
+    @Test
+    void aTempRemovedBeforeTheCommitFailsItWithNothingPublished() throws Exception {
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path b = Files.write(dir.resolve("b"), OLD);
+        try (FileTransaction tx = engine().transaction(journal(), WriteOptions.defaults())) {
+            tx.write(a, bytes("new a"));
+            tx.write(b, bytes("new b"));
+            for (String t : TestSupport.temps(dir)) {
+                if (t.startsWith("b.")) {
+                    Files.delete(dir.resolve(t));
+                }
+            }
+            assertThatThrownBy(tx::commit).isInstanceOf(FileSystemException.class)
+                    .hasMessageContaining("verify temp file").hasMessageContaining("nothing is published");
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(Files.readAllBytes(b)).isEqualTo(OLD);
+        assertThat(TestSupport.temps(dir)).isEmpty();
+        assertThat(TestSupport.names(journal())).isEmpty();
+        assertThat(engine().recover(journal()).rolledForward()).isZero();
+    }
+
     @Test
     void aNewJournalIsItsOwnersAloneWhateverTheUmask() throws Exception {
         engine().transaction(dir.resolve("j/deeper"), WriteOptions.defaults()).close();

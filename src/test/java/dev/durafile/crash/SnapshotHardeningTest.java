@@ -1,0 +1,174 @@
+package dev.durafile.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.durafile.SnapshotDirectory;
+import dev.durafile.TestSupport;
+import dev.durafile.internal.Trees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshot directories against their own directory: generations others cannot change whatever the
+ * umask or default ACL, a lock file nobody else can hold or redirect, pruning that never follows a
+ * link out of a generation, and one lock for one link however its path is spelt.
+ */
+class SnapshotHardeningTest {
+    @TempDir
+    Path dir;
+
+    private Path link;
+
+    @BeforeEach
+    void privateParent() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        link = dir.resolve("config");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void aDefaultAclGrantingEveryoneWriteStillPublishesGenerationsOnlyTheirOwnerCanChange() throws Exception {
+        assumeTrue(TestSupport.works("setfacl", "--version"), "setfacl (package acl) is not installed");
+        // a default ACL replaces the umask: what a new entry gets is what its creator asks for, masked by it
+        TestSupport.run("setfacl", "-d", "-m", "u::rwx,g::rwx,o::rwx", dir.toString());
+        Path gen = SnapshotDirectory.open(link).publish(files -> files.write("sub/app.json", bytes("{}")));
+        assertThat(mode(gen)).isEqualTo("rwxr-xr-x");
+        assertThat(mode(gen.resolve("sub"))).isEqualTo("rwxr-xr-x");
+        assertThat(mode(gen.resolve("sub/app.json"))).isEqualTo("rw-r--r--");
+        assertThat(mode(dir.resolve(".config.lock"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void theLockFileIsTheOwnersAloneAndNeverFollowsALink() throws Exception {
+        SnapshotDirectory s = SnapshotDirectory.open(link);
+        s.publish(Map.of("a", bytes("1")));
+        assertThat(mode(dir.resolve(".config.lock"))).isEqualTo("rw-------");
+        Path elsewhere = dir.resolve("elsewhere");
+        Files.delete(dir.resolve(".config.lock"));
+        Files.createSymbolicLink(dir.resolve(".config.lock"), elsewhere.getFileName());
+        Path before = s.current();
+        assertThatThrownBy(() -> s.publish(Map.of("a", bytes("2")))).isInstanceOf(FileSystemException.class)
+                .hasMessageContaining(dir.resolve(".config.lock") + ": open snapshot lock");
+        assertThat(elsewhere).doesNotExist();
+        assertThat(s.current()).isEqualTo(before);
+        assertThat(Files.readAllBytes(link.resolve("a"))).isEqualTo(bytes("1"));
+    }
+
+    @Test
+    void twoSpellingsOfOneLinkTakeTurnsInOneJvm() throws Exception {
+        Files.createDirectories(dir.resolve("sub"));
+        SnapshotDirectory plain = SnapshotDirectory.open(link);
+        SnapshotDirectory other = SnapshotDirectory.open(dir.resolve("sub/../config"));
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> first = pool.submit(() -> plain.publish(files -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                files.write("a", bytes("first"));
+            }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Path> second = pool.submit(() -> other.publish(Map.of("a", bytes("second"))));
+            Thread.sleep(300);
+            assertThat(second.isDone()).as("the second spelling waits for the first publish").isFalse();
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            Path last = second.get(10, TimeUnit.SECONDS);
+            assertThat(plain.current()).isEqualTo(dir.resolve(last.getFileName()));
+            assertThat(Files.readAllBytes(link.resolve("a"))).isEqualTo(bytes("second"));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A tree whose subdirectory another user keeps swapping for a link to a directory outside: its
+     * removal must never remove what the link leads to.
+     */
+    @Test
+    void removingATreeNeverFollowsALinkSwappedIntoIt() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path victim = Files.write(outside.resolve("file"), bytes("keep me"));
+        AtomicBoolean stop = new AtomicBoolean();
+        int rounds = 300;
+        for (int i = 0; i < rounds; i++) {
+            Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+            for (int f = 0; f < 20; f++) {
+                Files.write(tree.resolve("file" + (f == 0 ? "" : f)), bytes("x"));
+            }
+            stop.set(false);
+            Thread swapper = new Thread(() -> {
+                Path sub = dir.resolve("tree/sub");
+                Path aside = dir.resolve("tree-aside");
+                while (!stop.get()) {
+                    try {
+                        Files.move(sub, aside);
+                        Files.createSymbolicLink(sub, outside);
+                    } catch (Exception e) {
+                        // the removal got there first
+                    }
+                }
+            });
+            swapper.start();
+            try {
+                Trees.delete(dir, Path.of("tree"));
+            } catch (IOException | UncheckedIOException e) {
+                // the removal may fail where the tree changed under it, as long as nothing outside is touched
+            } finally {
+                stop.set(true);
+                swapper.join();
+            }
+            assertThat(victim).as("round " + i).exists();
+            assertThat(Files.readAllBytes(victim)).isEqualTo(bytes("keep me"));
+            TestSupport.run("rm", "-rf", dir.resolve("tree").toString(), dir.resolve("tree-aside").toString());
+        }
+    }
+
+    @Test
+    void pruningRemovesOldGenerationsWholeAndLeavesWhatALinkInThemLeadsTo() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path victim = Files.write(outside.resolve("app.json"), bytes("keep me"));
+        SnapshotDirectory s = SnapshotDirectory.open(link).keep(1, Duration.ZERO);
+        Path first = s.publish(files -> files.write("sub/app.json", bytes("1")));
+        TestSupport.run("rm", "-rf", first.resolve("sub").toString());
+        Files.createSymbolicLink(first.resolve("sub"), outside);
+        Path second = s.publish(Map.of("app.json", bytes("2")));
+        s.publish(Map.of("app.json", bytes("3")));
+        assertThat(first).doesNotExist();
+        assertThat(Files.readAllBytes(victim)).isEqualTo(bytes("keep me"));
+        assertThat(TestSupport.names(dir)).containsExactlyInAnyOrder(".config.lock", "config", "outside",
+                second.getFileName().toString(), s.current().getFileName().toString());
+    }
+}
