@@ -425,7 +425,11 @@ public final class AtomicFiles {
      *     that changes these files. Before this JVM's first transaction on it, it is recovered
      *     ({@link #recover(Path)}).
      * @return the transaction; commit or close it
-     * @throws java.nio.file.AccessDeniedException if the journal is writable by its group or others
+     * @throws java.nio.file.AccessDeniedException if the journal (by its real path) does not belong to
+     *     the user this process creates files as, or is writable by its group or others (an ACL granting
+     *     write shows there too), or a directory above it belongs to someone other than root or that
+     *     user, or is writable by its group or others without being sticky: whoever could change the
+     *     journal could make recovery rename and delete files with this process's rights
      * @throws java.nio.file.FileSystemException if recovery before it found a committed transaction it
      *     could not finish (see {@link #recover(Path)})
      * @throws IOException if the journal cannot be made or read
@@ -457,6 +461,8 @@ public final class AtomicFiles {
      *
      * @param journalDir the journal directory (created if missing)
      * @return what it did
+     * @throws java.nio.file.AccessDeniedException if the journal is not to be trusted, as
+     *     {@link #transaction(Path)} says
      * @throws java.nio.file.FileSystemException if a committed transaction could not be finished (its
      *     directory is gone or was replaced, or one of its temps was replaced): every other record was
      *     dealt with, that one is kept, and the message names what blocked it
