@@ -87,9 +87,14 @@ public interface FileTransaction extends Closeable {
      * transaction's record may go only once its publications are synced); at {@link Durability#NONE}
      * nothing is synced and only a process crash is covered. Nothing is left running after it returns.
      *
+     * @throws java.nio.file.FileSystemException before the commit point, with nothing published and
+     *     the temps gone, if a target changed since it was staged (another writer published it) or a
+     *     temp is no longer the file written (someone else who can write its directory removed or
+     *     replaced it)
      * @throws IOException if it fails before the commit point: nothing is published and the temps are
      *     gone; or, saying so in its message, after it: the transaction is committed and what was not
-     *     published is published by the next recovery
+     *     published is published by the next recovery (a temp removed by someone else after the commit
+     *     point cannot be: that target keeps its old content, and recovery logs it at WARN)
      */
     void commit() throws IOException;
 
