@@ -23,7 +23,9 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,90 +96,150 @@ final class Journal {
     }
 
     /**
-     * Opens (creating it durably if missing) the journal directory {@code dir}, by its real path.
+     * Opens (creating it durably if missing) the journal directory {@code dir}, reached from the root one
+     * name at a time and checked on the way ({@link #openTrusted}).
      *
      * @throws AccessDeniedException if the journal does not belong to the user this process creates files
      *     as, or is writable by its group or others, or a directory above it belongs to someone other than
-     *     root or that user, or is writable by its group or others without the sticky bit: whoever could
-     *     change the journal could make recovery rename and delete files with this process's rights
+     *     root or that user, or is writable by its group or others without the sticky bit, or a symbolic
+     *     link on the way belongs to someone else: whoever could change which directory is the journal, or
+     *     what is in it, could make recovery rename and delete files with this process's rights
      */
     static Journal open(Engine engine, Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
-        boolean existed = Files.isDirectory(abs);
-        if (!existed) {
-            engine.createDirectories(abs);
-            if (Files.getFileAttributeView(abs, PosixFileAttributeView.class) != null) {
-                // a journal this call made is its owner's alone, whatever the umask
-                Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
-            }
-        }
-        Path real = abs.toRealPath();
-        FileBinding binding = engine.bindingFor(real);
+        FileBinding binding = engine.bindingFor(abs);
+        Object self = userOfNewFiles(binding, abs);
+        boolean[] created = new boolean[1];
+        Path[] real = new Path[1];
         Journal j;
-        Object self = userOfNewFiles(binding, real);
-        try (FileBinding.Directory d = openTrusted(binding, real, self, abs)) {
-            j = new Journal(real, binding, List.of(real.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d),
+        try (FileBinding.Directory d = openTrusted(binding, abs, self, real, created)) {
+            j = new Journal(real[0], binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d),
                     self);
         }
-        if (existed && !RECOVERED.contains(j.key)) {
+        if (!created[0] && !RECOVERED.contains(j.key)) {
             // once per JVM: the journal's chain of directories must survive a power cut, whoever made it
-            engine.createDirectories(real);
+            engine.createDirectories(j.path);
         }
         return j;
     }
 
     /**
-     * @return the owner this process gives a new file in {@code dir} (its file-system user) as the
-     *     binding reports owners, read from the new file's own descriptor; null where the file system has
-     *     no owners
+     * @return the owner this process gives a new file (its file-system user) as the binding reports
+     *     owners, read from the descriptor of a file it creates exclusively in the system's temporary
+     *     directory (on the default file system; at the root of any other); null where the file system
+     *     has no owners
      */
-    private static Object userOfNewFiles(FileBinding binding, Path dir) throws IOException {
-        Name probe = Name.of(dir.getFileSystem(), UUID.randomUUID() + PROBE_SUFFIX);
+    private static Object userOfNewFiles(FileBinding binding, Path journal) throws IOException {
+        FileSystem fs = journal.getFileSystem();
+        Path dir = fs == FileSystems.getDefault() ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
+                : journal.getRoot();
+        Name probe = Name.of(fs, "durafile-" + UUID.randomUUID() + PROBE_SUFFIX);
         try (FileBinding.Directory d = binding.openDirectory(dir)) {
             try (FileBinding.OpenFile f = d.createExclusive(probe, 0600)) {
                 return f.stat().owner;
             } finally {
                 d.delete(probe);
             }
+        } catch (IOException e) {
+            throw Failures.of("open journal", journal, "cannot learn the user this process creates files as from a"
+                    + " file of its own in " + dir + " (" + e + ")");
         }
     }
 
+    /** Symbolic links followed on the way to a journal, at most (as the kernel's ELOOP). */
+    private static final int MAX_SYMLINKS = 40;
+
     /**
-     * Opens {@code real} one directory at a time from the root, each relative to the one above it, and
-     * checks each as {@link #open} says.
+     * Walks to the journal {@code abs} from the root one name at a time, each directory opened relative
+     * to the one above it and checked as {@link #open} says before anything in it is trusted; follows a
+     * symbolic link only if it belongs to root or {@code self} (so not one another user made in a sticky
+     * directory such as {@code /tmp});
+     * creates what is missing relative to its parent ({@code 0755}, the journal itself {@code 0700},
+     * less the umask), each parent synced.
      *
-     * @param shown the journal's path as the caller gave it, for messages
+     * @param real where the journal's real path goes
+     * @param created where "some directory was created" goes
+     * @return the journal, open
      */
-    private static FileBinding.Directory openTrusted(FileBinding binding, Path real, Object self, Path shown)
-            throws IOException {
-        FileSystem fs = real.getFileSystem();
-        FileBinding.Directory d = binding.openDirectory(real.getRoot());
+    private static FileBinding.Directory openTrusted(FileBinding binding, Path abs, Object self, Path[] real,
+            boolean[] created) throws IOException {
+        FileSystem fs = abs.getFileSystem();
+        Path cur = abs.getRoot();
+        FileBinding.Directory d = binding.openDirectory(cur);
         try {
             FileBinding.Stat s = d.stat(Name.of(fs, "."));
             Object root = s == null ? null : s.owner;
-            int n = real.getNameCount();
-            checkTrusted(s, root, self, real.getRoot(), n == 0, shown);
-            for (int i = 0; i < n; i++) {
-                Name name = Name.of(real.getName(i));
-                FileBinding.Stat entry = d.stat(name);
-                Path at = d.path().resolve(name.path());
-                if (entry == null || entry.kind != FileBinding.Kind.DIRECTORY) {
-                    throw Failures.of("open journal", shown, at + " changed while the journal's directories were"
-                            + " checked (it is " + (entry == null ? "gone" : "now " + entry) + ")");
+            Deque<Path> rest = new ArrayDeque<>();
+            push(rest, abs);
+            checkTrusted(s, root, self, cur, rest.isEmpty(), abs);
+            int links = 0;
+            while (!rest.isEmpty()) {
+                Path part = rest.pop();
+                String text = part.toString();
+                if (text.equals(".")) {
+                    continue;
                 }
-                FileBinding.Directory next = d.openDirectory(name);
+                Path next = text.equals("..") ? (cur.getParent() == null ? cur : cur.getParent()) : cur.resolve(part);
+                if (text.equals("..")) {
+                    FileBinding.Directory up = binding.openDirectory(next);
+                    Closing.closeAfter(d, null);
+                    d = up;
+                    cur = next;
+                    continue;
+                }
+                Name name = Name.of(part);
+                FileBinding.Stat entry = d.stat(name);
+                if (entry == null) {
+                    d.createDirectory(name, rest.isEmpty() ? 0700 : 0755);
+                    d.sync();
+                    created[0] = true;
+                    entry = d.stat(name);
+                }
+                if (entry != null && entry.kind == FileBinding.Kind.SYMLINK) {
+                    if (entry.owner != null && self != null && !entry.owner.equals(self) && !entry.owner.equals(root)) {
+                        throw new AccessDeniedException(abs.toString(), null, "open journal failed: the symbolic link "
+                                + next + " on the way to it belongs to user " + entry.owner + ", neither root nor user "
+                                + self + " who runs this process; " + TRUST);
+                    }
+                    if (++links > MAX_SYMLINKS) {
+                        throw Failures.of("open journal", abs, "too many levels of symbolic links (ELOOP)");
+                    }
+                    Path target = d.readLink(name);
+                    push(rest, target);
+                    if (target.isAbsolute()) {
+                        FileBinding.Directory top = binding.openDirectory(target.getRoot());
+                        Closing.closeAfter(d, null);
+                        d = top;
+                        cur = target.getRoot();
+                    }
+                    continue;
+                }
+                if (entry == null || entry.kind != FileBinding.Kind.DIRECTORY) {
+                    throw Failures.of("open journal", abs, next + " is " + (entry == null ? "gone" : "not a directory"
+                            + " (" + entry + ")"));
+                }
+                FileBinding.Directory child = d.openDirectory(name);
                 Closing.closeAfter(d, null);
-                d = next;
+                d = child;
                 if (!d.stat().sameFile(entry)) {
-                    throw Failures.of("open journal", shown, at + " changed while the journal's directories were"
+                    throw Failures.of("open journal", abs, next + " changed while the journal's directories were"
                             + " checked");
                 }
-                checkTrusted(entry, root, self, at, i == n - 1, shown);
+                cur = next;
+                checkTrusted(entry, root, self, cur, rest.isEmpty(), abs);
             }
+            real[0] = cur;
             return d;
         } catch (IOException | RuntimeException | Error e) {
             Closing.closeAfter(d, e);
             throw e;
+        }
+    }
+
+    /** Puts the names of {@code p} in front of {@code rest}, in order. */
+    private static void push(Deque<Path> rest, Path p) {
+        for (int i = p.getNameCount() - 1; i >= 0; i--) {
+            rest.push(p.getName(i));
         }
     }
 

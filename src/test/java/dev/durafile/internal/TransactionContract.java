@@ -368,6 +368,29 @@ abstract class TransactionContract {
         assertThat(journal.resolve("planted.tx")).exists();
     }
 
+    /**
+     * Another user's link in a sticky directory, to a directory of root's: following it would make root's
+     * recovery treat that directory as a journal and remove what looks like records there.
+     */
+    @Test
+    void aJournalReachedThroughAnotherUsersLinkIsRefusedAndNothingIsTouched() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "a link of another user needs root to make");
+        Path sticky = Files.createDirectories(dir.resolve("sticky"));
+        TestSupport.run("chmod", "1777", sticky.toString());
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Files.write(victim.resolve("db.tx"), bytes("not a record"));
+        Files.write(victim.resolve("state.new"), bytes("not a record either"));
+        Path link = Files.createSymbolicLink(sticky.resolve("journal"), victim);
+        Files.setAttribute(link, "unix:uid", 1000, LinkOption.NOFOLLOW_LINKS);
+        assertThatThrownBy(() -> engine().recover(link)).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining(link + ": open journal failed: the symbolic link " + link
+                        + " on the way to it belongs to user 1000, neither root nor user 0");
+        assertThatThrownBy(() -> engine().transaction(link, WriteOptions.defaults()))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(TestSupport.names(victim)).containsExactly("db.tx", "state.new");
+        assertThat(Files.readAllBytes(victim.resolve("db.tx"))).isEqualTo(bytes("not a record"));
+    }
+
     @Test
     void aJournalWhoseAclLetsAnotherUserWriteIsRefused() throws Exception {
         assumeTrue(TestSupport.works("setfacl", "--version"), "setfacl (package acl) is not installed");
