@@ -23,9 +23,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +62,8 @@ final class Journal {
      * transaction locks it within microseconds of making it.
      */
     private static final long SETTLE_NANOS = 20_000_000;
+    private static final String TRUST = "whoever can change a journal or a directory above it can make recovery"
+            + " rename and delete files with this process's rights";
     /** How many new records a transaction makes before it gives up on recoveries that take them first. */
     private static final int RECORD_ATTEMPTS = 10;
     /** The suffix of the file {@link #open} creates to learn the user this process creates files as. */
@@ -97,7 +97,7 @@ final class Journal {
 
     /**
      * Opens (creating it durably if missing) the journal directory {@code dir}, reached from the root one
-     * name at a time and checked on the way ({@link #openTrusted}).
+     * name at a time and checked on the way ({@link TrustedPath}).
      *
      * @throws AccessDeniedException if the journal does not belong to the user this process creates files
      *     as, or is writable by its group or others, or a directory above it belongs to someone other than
@@ -108,170 +108,18 @@ final class Journal {
     static Journal open(Engine engine, Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         FileBinding binding = engine.bindingFor(abs);
-        Object self = userOfNewFiles(binding, abs);
-        boolean[] created = new boolean[1];
-        Path[] real = new Path[1];
+        TrustedPath trusted = new TrustedPath("open journal", TRUST, true, true);
+        Object self = TrustedPath.userOfNewFiles(binding, abs, "open journal");
         Journal j;
-        try (FileBinding.Directory d = openTrusted(binding, abs, self, real, created)) {
-            j = new Journal(real[0], binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)), deviceOf(d),
-                    self);
+        try (FileBinding.Directory d = trusted.open(binding, abs, self)) {
+            j = new Journal(trusted.real(), binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)),
+                    deviceOf(d), self);
         }
-        if (!created[0] && !RECOVERED.contains(j.key)) {
+        if (!trusted.created() && !RECOVERED.contains(j.key)) {
             // once per JVM: the journal's chain of directories must survive a power cut, whoever made it
             engine.createDirectories(j.path);
         }
         return j;
-    }
-
-    /**
-     * @return the owner this process gives a new file (its file-system user) as the binding reports
-     *     owners, read from the descriptor of a file it creates exclusively in the system's temporary
-     *     directory (on the default file system; at the root of any other); null where the file system
-     *     has no owners
-     */
-    private static Object userOfNewFiles(FileBinding binding, Path journal) throws IOException {
-        FileSystem fs = journal.getFileSystem();
-        Path dir = fs == FileSystems.getDefault() ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
-                : journal.getRoot();
-        Name probe = Name.of(fs, "durafile-" + UUID.randomUUID() + PROBE_SUFFIX);
-        try (FileBinding.Directory d = binding.openDirectory(dir)) {
-            try (FileBinding.OpenFile f = d.createExclusive(probe, 0600)) {
-                return f.stat().owner;
-            } finally {
-                d.delete(probe);
-            }
-        } catch (IOException e) {
-            throw Failures.of("open journal", journal, "cannot learn the user this process creates files as from a"
-                    + " file of its own in " + dir + " (" + e + ")");
-        }
-    }
-
-    /** Symbolic links followed on the way to a journal, at most (as the kernel's ELOOP). */
-    private static final int MAX_SYMLINKS = 40;
-
-    /**
-     * Walks to the journal {@code abs} from the root one name at a time, each directory opened relative
-     * to the one above it and checked as {@link #open} says before anything in it is trusted; follows a
-     * symbolic link only if it belongs to root or {@code self} (so not one another user made in a sticky
-     * directory such as {@code /tmp});
-     * creates what is missing relative to its parent ({@code 0755}, the journal itself {@code 0700},
-     * less the umask), each parent synced.
-     *
-     * @param real where the journal's real path goes
-     * @param created where "some directory was created" goes
-     * @return the journal, open
-     */
-    private static FileBinding.Directory openTrusted(FileBinding binding, Path abs, Object self, Path[] real,
-            boolean[] created) throws IOException {
-        FileSystem fs = abs.getFileSystem();
-        Path cur = abs.getRoot();
-        FileBinding.Directory d = binding.openDirectory(cur);
-        try {
-            FileBinding.Stat s = d.stat(Name.of(fs, "."));
-            Object root = s == null ? null : s.owner;
-            Deque<Path> rest = new ArrayDeque<>();
-            push(rest, abs);
-            checkTrusted(s, root, self, cur, rest.isEmpty(), abs);
-            int links = 0;
-            while (!rest.isEmpty()) {
-                Path part = rest.pop();
-                String text = part.toString();
-                if (text.equals(".")) {
-                    continue;
-                }
-                Path next = text.equals("..") ? (cur.getParent() == null ? cur : cur.getParent()) : cur.resolve(part);
-                if (text.equals("..")) {
-                    FileBinding.Directory up = binding.openDirectory(next);
-                    Closing.closeAfter(d, null);
-                    d = up;
-                    cur = next;
-                    continue;
-                }
-                Name name = Name.of(part);
-                FileBinding.Stat entry = d.stat(name);
-                if (entry == null) {
-                    d.createDirectory(name, rest.isEmpty() ? 0700 : 0755);
-                    d.sync();
-                    created[0] = true;
-                    entry = d.stat(name);
-                }
-                if (entry != null && entry.kind == FileBinding.Kind.SYMLINK) {
-                    if (entry.owner != null && self != null && !entry.owner.equals(self) && !entry.owner.equals(root)) {
-                        throw new AccessDeniedException(abs.toString(), null, "open journal failed: the symbolic link "
-                                + next + " on the way to it belongs to user " + entry.owner + ", neither root nor user "
-                                + self + " who runs this process; " + TRUST);
-                    }
-                    if (++links > MAX_SYMLINKS) {
-                        throw Failures.of("open journal", abs, "too many levels of symbolic links (ELOOP)");
-                    }
-                    Path target = d.readLink(name);
-                    push(rest, target);
-                    if (target.isAbsolute()) {
-                        FileBinding.Directory top = binding.openDirectory(target.getRoot());
-                        Closing.closeAfter(d, null);
-                        d = top;
-                        cur = target.getRoot();
-                    }
-                    continue;
-                }
-                if (entry == null || entry.kind != FileBinding.Kind.DIRECTORY) {
-                    throw Failures.of("open journal", abs, next + " is " + (entry == null ? "gone" : "not a directory"
-                            + " (" + entry + ")"));
-                }
-                FileBinding.Directory child = d.openDirectory(name);
-                Closing.closeAfter(d, null);
-                d = child;
-                if (!d.stat().sameFile(entry)) {
-                    throw Failures.of("open journal", abs, next + " changed while the journal's directories were"
-                            + " checked");
-                }
-                cur = next;
-                checkTrusted(entry, root, self, cur, rest.isEmpty(), abs);
-            }
-            real[0] = cur;
-            return d;
-        } catch (IOException | RuntimeException | Error e) {
-            Closing.closeAfter(d, e);
-            throw e;
-        }
-    }
-
-    /** Puts the names of {@code p} in front of {@code rest}, in order. */
-    private static void push(Deque<Path> rest, Path p) {
-        for (int i = p.getNameCount() - 1; i >= 0; i--) {
-            rest.push(p.getName(i));
-        }
-    }
-
-    private static final String TRUST = "whoever can change a journal or a directory above it can make recovery"
-            + " rename and delete files with this process's rights";
-
-    /**
-     * @param s what lstat says of the directory {@code at}; nothing is checked where the file system
-     *     has no owners or modes
-     * @param root the owner of the root directory
-     * @param self the user this process creates files as
-     * @param journal true for the journal itself: it must be {@code self}'s, and only {@code self}'s to
-     *     write; a directory above it may also be root's, or writable by others where it is sticky
-     */
-    private static void checkTrusted(FileBinding.Stat s, Object root, Object self, Path at, boolean journal,
-            Path shown) throws AccessDeniedException {
-        if (s == null || s.owner == null || s.mode < 0 || self == null) {
-            return;
-        }
-        String where = journal ? "it" : "the directory " + at + " above it";
-        if (journal ? !s.owner.equals(self) : !s.owner.equals(self) && !s.owner.equals(root)) {
-            throw new AccessDeniedException(shown.toString(), null, "open journal failed: " + where + " belongs to user "
-                    + s.owner + (journal ? "" : ", neither root nor") + (journal ? ", not to " : " ") + "user " + self
-                    + " who runs this process; " + TRUST + " (run this as that user, or give the journal a directory of"
-                    + " this user's own)");
-        }
-        if ((s.mode & 022) != 0 && (journal || !s.sticky)) {
-            throw new AccessDeniedException(shown.toString(), null, "open journal failed: " + where + " is writable"
-                    + " by its group or others (mode " + String.format(java.util.Locale.ROOT, "%04o", s.mode)
-                    + (journal ? "" : ", not sticky") + "); " + TRUST + ", so a journal must be writable by its owner"
-                    + " alone");
-        }
     }
 
     /**

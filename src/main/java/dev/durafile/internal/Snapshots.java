@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,16 +81,14 @@ public final class Snapshots {
             throw Failures.of("open snapshot directory", link, "it is not a symbolic link (a directory or file is"
                     + " there); a snapshot directory's path is a link to its current generation");
         }
-        Path parent = abs.getParent();
-        if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) != null) {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(parent);
-            if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new AccessDeniedException(link.toString(), null, "open snapshot directory failed: its"
-                        + " directory " + parent + " is writable by its group or others (mode "
-                        + PosixFilePermissions.toString(p) + "), who could swap a generation in");
-            }
-        }
-        return new Snapshots(engine, abs, parent.toRealPath().resolve(abs.getFileName()), keep, grace);
+        FileBinding binding = engine.bindingFor(abs);
+        TrustedPath trusted = new TrustedPath("open snapshot directory", "whoever could change it or a directory"
+                + " above it could switch the link to a generation of theirs, or have old generations pruned"
+                + " somewhere else", false, false);
+        Object self = TrustedPath.userOfNewFiles(binding, abs, "open snapshot directory");
+        trusted.open(binding, abs.getParent(), self).close();
+        Path real = trusted.real().resolve(abs.getFileName().toString());
+        return new Snapshots(engine, real, real, keep, grace);
     }
 
     /** @return these snapshots, pruned as the arguments say */

@@ -64,6 +64,23 @@ class SnapshotHardeningTest {
         assertThat(mode(dir.resolve(".config.lock"))).isEqualTo("rw-------");
     }
 
+    /**
+     * Another user who owns a directory above the link could swap the link's directory for a link to
+     * another of root's snapshot directories: refused at open, nothing published there.
+     */
+    @Test
+    void aLinkUnderADirectoryAnotherUserOwnsIsRefused() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "a directory of another user needs root to make");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path site = Files.createDirectories(home.resolve("site"));
+        Files.setAttribute(home, "unix:uid", 1000);
+        assertThatThrownBy(() -> SnapshotDirectory.open(site.resolve("current")))
+                .isInstanceOf(java.nio.file.AccessDeniedException.class)
+                .hasMessageContaining("open snapshot directory failed: the directory " + home
+                        + " above it belongs to user 1000, neither root nor user 0");
+        assertThat(TestSupport.names(site)).isEmpty();
+    }
+
     @Test
     void theLockFileIsTheOwnersAloneAndNeverFollowsALink() throws Exception {
         SnapshotDirectory s = SnapshotDirectory.open(link);
