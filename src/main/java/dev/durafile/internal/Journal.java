@@ -17,12 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,10 +60,6 @@ final class Journal {
             + " rename and delete files with this process's rights";
     /** How many new records a transaction makes before it gives up on recoveries that take them first. */
     private static final int RECORD_ATTEMPTS = 10;
-    /** The suffix of the file {@link #open} creates to learn the user this process creates files as. */
-    private static final String PROBE_SUFFIX = ".probe";
-    /** A probe older than this was left by a crash (a live one exists for microseconds). */
-    private static final Duration PROBE_AGE = Duration.ofMinutes(10);
     /** Records this JVM owns or is recovering: (journal identity, record name). */
     private static final Set<List<Object>> BUSY = ConcurrentHashMap.newKeySet();
     /** Journals (by identity) this JVM has recovered. */
@@ -385,8 +375,6 @@ final class Journal {
                 String n = p.getFileName().toString();
                 if (n.endsWith(JournalRecord.SUFFIX) || n.endsWith(NEW_SUFFIX)) {
                     records.add(p);
-                } else if (n.endsWith(PROBE_SUFFIX) && stale(p)) {
-                    Files.deleteIfExists(p);
                 }
             }
         }
@@ -515,17 +503,6 @@ final class Journal {
                     LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException e) {
             return null;
-        }
-    }
-
-    /** @return true if {@code p} is there and older than {@link #PROBE_AGE} */
-    private static boolean stale(Path p) throws IOException {
-        try {
-            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
-            return t.toInstant().isBefore(Instant.now().minus(PROBE_AGE));
-        } catch (NoSuchFileException e) {
-            // a live probe, removed by its process since it was listed
-            return false;
         }
     }
 

@@ -11,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -147,19 +144,12 @@ public final class Snapshots {
 
     /**
      * @return the lock file, {@code .<link>.lock}, created {@code 0600} (nobody else may hold it and so
-     *     stall publishes), never through a symbolic link
+     *     stall publishes) as {@link LockFiles#open} opens one: never through a symbolic link, never
+     *     blocking on a FIFO
      */
     private FileChannel openLockFile() throws IOException {
-        Path p = parent.resolve("." + link.getFileName() + ".lock");
-        Set<java.nio.file.OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
-        try {
-            return Files.getFileAttributeView(parent, PosixFileAttributeView.class) == null
-                    ? FileChannel.open(p, options)
-                    : FileChannel.open(p, options, PosixFilePermissions.asFileAttribute(Modes.toPermissions(0600)));
-        } catch (IOException e) {
-            throw Failures.ofJdk(e, "open snapshot lock", p);
-        }
+        return LockFiles.open(parent, parent.getFileSystem().getPath("." + link.getFileName() + ".lock"),
+                "open snapshot lock", 0600);
     }
 
     private static void lockBetweenProcesses(FileChannel ch) throws IOException {

@@ -7,8 +7,11 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A directory this process acts in with its own rights on what it finds there (a journal, whose records
@@ -58,26 +61,45 @@ final class TrustedPath {
         return created;
     }
 
+    /** What {@link #userOfNewFiles} learnt, per binding and file system: a process keeps its user. */
+    private static final Map<List<Object>, Object> USERS = new ConcurrentHashMap<>();
+
     /**
      * @return the owner this process gives a new file (its file-system user) as the binding reports
-     *     owners, read from the descriptor of a file it creates exclusively in the system's temporary
-     *     directory (on the default file system; at the root of any other); null where the file system
-     *     has no owners
+     *     owners, read once per binding and file system from the descriptor of a file it creates in the
+     *     system's temporary directory (on the default file system; at the root of any other), created
+     *     exclusively under a random name and removed at once (a crash in between leaves an empty
+     *     {@code durafile-<uuid>.probe} there, once per JVM at most); null where the file system has no
+     *     owners
      */
     static Object userOfNewFiles(FileBinding binding, Path near, String operation) throws IOException {
         FileSystem fs = near.getFileSystem();
+        List<Object> key = List.of(binding.getClass(), fs);
+        Object known = USERS.get(key);
+        if (known != null) {
+            return known;
+        }
         Path dir = fs == FileSystems.getDefault() ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
                 : near.getRoot();
-        Name probe = Name.of(fs, "durafile-" + UUID.randomUUID() + ".probe");
+        Object user;
         try (FileBinding.Directory d = binding.openDirectory(dir)) {
-            try (FileBinding.OpenFile f = d.createExclusive(probe, 0600)) {
-                return f.stat().owner;
-            } finally {
-                d.delete(probe);
-            }
+            user = ownerOfNewFile(d, fs);
         } catch (IOException e) {
             throw Failures.of(operation, near, "cannot learn the user this process creates files as from a file of"
                     + " its own in " + dir + " (" + e + ")");
+        }
+        if (user != null) {
+            USERS.put(key, user);
+        }
+        return user;
+    }
+
+    private static Object ownerOfNewFile(FileBinding.Directory d, FileSystem fs) throws IOException {
+        Name probe = Name.of(fs, "durafile-" + UUID.randomUUID() + ".probe");
+        try (FileBinding.OpenFile f = d.createExclusive(probe, 0600)) {
+            return f.stat().owner;
+        } finally {
+            d.delete(probe);
         }
     }
 

@@ -8,27 +8,21 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durafile.AtomicFiles;
 import dev.durafile.SymlinkPolicy;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Closing;
+import dev.durafile.internal.LockFiles;
 import dev.durafile.internal.Name;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -308,7 +302,7 @@ public final class JsonFiles {
             forget(site.key);
             throw new OverlappingFileLockException();
         }
-        try (FileChannel channel = openLockFile(site)) {
+        try (FileChannel channel = LockFiles.open(site.dir, site.lockName, "open lock file", null)) {
             // the file lock is released when the channel closes
             channel.lock();
             T current = readOrInitial(file, type, initial, mapper, options.symlinkPolicy());
@@ -370,88 +364,6 @@ public final class JsonFiles {
             this.dir = dir;
             this.lockName = lockName;
             this.key = key;
-        }
-    }
-
-    /**
-     * Opens (creating it if absent) the lock file relative to its directory, opened once, without
-     * following a symbolic link: whoever can write the directory could plant one there to make this
-     * process create or open a file anywhere. Opened for reading and writing, which never blocks on a
-     * FIFO; anything but a regular file there is refused, before opening and again after.
-     */
-    private static FileChannel openLockFile(LockSite site) throws IOException {
-        Path lockFile = site.dir.resolve(site.lockName);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.dir)) {
-            SecureDirectoryStream<Path> dir = entries instanceof SecureDirectoryStream
-                    ? (SecureDirectoryStream<Path>) entries : null;
-            Supplier<BasicFileAttributeView> view = () -> dir != null
-                    ? dir.getFileAttributeView(site.lockName, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    : Files.getFileAttributeView(lockFile, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            refuseSpecial(lockFile, view.get());
-            refuseHardLinked(lockFile);
-            FileChannel channel;
-            try {
-                channel = dir != null ? (FileChannel) dir.newByteChannel(site.lockName, LOCK_OPEN_OPTIONS)
-                        : FileChannel.open(lockFile, LOCK_OPEN_OPTIONS);
-            } catch (FileSystemException e) {
-                // O_NOFOLLOW fails with ELOOP on a link swapped in after the check
-                refuseSpecial(lockFile, view.get());
-                FileSystemException changed = new FileSystemException(lockFile.toString(), null, "open lock file"
-                        + " failed: " + (e.getReason() != null ? e.getReason() : e.toString()) + " (it was replaced"
-                        + " while it was opened: someone who can write this directory did that)");
-                changed.initCause(e);
-                throw changed;
-            }
-            try {
-                refuseSpecial(lockFile, view.get());
-                refuseHardLinked(lockFile);
-                return channel;
-            } catch (IOException | RuntimeException | Error e) {
-                Closing.closeAfter(channel, e);
-                throw e;
-            }
-        }
-    }
-
-    private static final Set<OpenOption> LOCK_OPEN_OPTIONS = Set.of(StandardOpenOption.CREATE,
-            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-
-    /**
-     * A lock file with another name (a hard link someone made) would be locked under two keys of this
-     * JVM, and closing either channel drops the process's lock on it for both: refused.
-     */
-    private static void refuseHardLinked(Path lockFile) throws IOException {
-        Object links;
-        try {
-            links = Files.getAttribute(lockFile, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            // no "unix" view on this platform: no link count to check
-            return;
-        }
-        if (links instanceof Integer && (Integer) links > 1) {
-            throw new FileSystemException(lockFile.toString(), null, "open lock file failed: it has " + links
-                    + " hard links, and a lock file must have one name only (someone who can write this directory"
-                    + " made the others)");
-        }
-    }
-
-    /** @throws FileSystemException if something other than a regular file is at the lock file's name */
-    private static void refuseSpecial(Path lockFile, BasicFileAttributeView view) throws IOException {
-        BasicFileAttributes a;
-        try {
-            a = view.readAttributes();
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        if (a.isSymbolicLink()) {
-            throw new FileSystemException(lockFile.toString(), null, "open lock file failed: it is a symbolic link,"
-                    + " which is never followed (someone who can write this directory put it there)");
-        }
-        if (!a.isRegularFile()) {
-            throw new FileSystemException(lockFile.toString(), null, "open lock file failed: it is not a regular"
-                    + " file (a directory, FIFO, device or socket)");
         }
     }
 

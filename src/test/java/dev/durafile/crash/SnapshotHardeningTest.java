@@ -97,6 +97,30 @@ class SnapshotHardeningTest {
         assertThat(Files.readAllBytes(link.resolve("a"))).isEqualTo(bytes("1"));
     }
 
+    /** A FIFO at the lock's name (made by another process of the same user) fails the publish at once. */
+    @Test
+    void aFifoAtTheLockNameIsRefusedWithoutBlocking() throws Exception {
+        assumeTrue(TestSupport.works("mkfifo", "--version"), "mkfifo is not installed");
+        SnapshotDirectory s = SnapshotDirectory.open(link);
+        s.publish(Map.of("a", bytes("1")));
+        Path before = s.current();
+        Files.delete(dir.resolve(".config.lock"));
+        TestSupport.run("mkfifo", dir.resolve(".config.lock").toString());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Path> publish = pool.submit(() -> s.publish(Map.of("a", bytes("2"))));
+            assertThatThrownBy(() -> publish.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(FileSystemException.class)
+                    .cause().hasMessage(dir.resolve(".config.lock") + ": open snapshot lock failed: it is not a"
+                            + " regular file (a directory, FIFO, device or socket)");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(s.current()).isEqualTo(before);
+        assertThat(Files.readAllBytes(link.resolve("a"))).isEqualTo(bytes("1"));
+        assertThat(TestSupport.names(dir)).containsExactlyInAnyOrder(".config.lock", "config",
+                before.getFileName().toString());
+    }
+
     @Test
     void twoSpellingsOfOneLinkTakeTurnsInOneJvm() throws Exception {
         Files.createDirectories(dir.resolve("sub"));

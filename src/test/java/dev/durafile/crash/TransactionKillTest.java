@@ -45,17 +45,13 @@ class TransactionKillTest {
         return new Engine(Backends.load(backend)).recover(TxFiles.journal(target));
     }
 
-    /** Recovery left no temp beside the three files and nothing in the journal but a probe a kill may leave. */
+    /** Recovery left no temp beside the three files and nothing in the journal. */
     private static String leftovers(Path target) throws Exception {
         List<String> left = new ArrayList<>();
         for (Path f : TxFiles.of(target)) {
             left.addAll(TestSupport.temps(f.getParent()));
         }
-        for (String n : TestSupport.names(TxFiles.journal(target))) {
-            if (!n.endsWith(".probe")) {
-                left.add(n);
-            }
-        }
+        left.addAll(TestSupport.names(TxFiles.journal(target)));
         return left.isEmpty() ? null : "left behind: " + left;
     }
 

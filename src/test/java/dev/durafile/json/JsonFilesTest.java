@@ -13,7 +13,6 @@ import dev.durafile.WriteOptions;
 import dev.durafile.json.CounterChild.Counter;
 import java.io.IOException;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
