@@ -24,6 +24,14 @@ public interface FileBinding {
     String name();
 
     /**
+     * @return true if {@link OpenFile#stat()} is an {@code fstat} of the descriptor; false where it reads
+     *     the file's name (java.nio), which whoever can rename entries of its directory can swap
+     */
+    default boolean statsDescriptors() {
+        return true;
+    }
+
+    /**
      * Opens a directory for creating, renaming and syncing entries relative to it. Symbolic links in
      * {@code dir} are followed.
      *

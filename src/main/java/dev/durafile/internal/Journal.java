@@ -389,15 +389,7 @@ final class Journal {
             }
             FileChannel ch = null;
             try {
-                ch = openRecord(p);
-                if (ch == null) {
-                    // finished (or discarded) by its owner or another recovery since it was listed
-                    continue;
-                }
-                if (!tryLock(ch)) {
-                    inProgress++;
-                    continue;
-                }
+                // checked before it is opened: a symbolic link or FIFO planted as a record is reported, not opened
                 FileBinding.Stat st;
                 try (FileBinding.Directory d = binding.openDirectory(path)) {
                     st = d.stat(Name.of(p.getFileName()));
@@ -409,6 +401,15 @@ final class Journal {
                     LOG.warn("{}: journal record is {}, not a file of user {} who runs this recovery; left as it is",
                             p, st, self);
                     foreign.add(p);
+                    continue;
+                }
+                ch = openRecord(p);
+                if (ch == null) {
+                    // finished (or discarded) by its owner or another recovery since it was listed
+                    continue;
+                }
+                if (!tryLock(ch)) {
+                    inProgress++;
                     continue;
                 }
                 JournalRecord.Parsed r = JournalRecord.parse(readAll(ch, p));
@@ -525,14 +526,24 @@ final class Journal {
     private static final class Directories implements AutoCloseable {
         private final Engine engine;
         private final FileSystem fs;
+        /** The journal's file system: every directory a transaction changes is on it (staging checks that). */
+        private final Object device;
         private final Map<String, FileBinding.Directory> open = new LinkedHashMap<>();
 
-        Directories(Engine engine, FileSystem fs) {
+        Directories(Engine engine, FileSystem fs, Object device) {
             this.engine = engine;
             this.fs = fs;
+            this.device = device;
         }
 
-        /** @return the entry's directory, or null if it is gone or is not the directory the transaction used */
+        /**
+         * The record names a directory by path and inode number (device numbers may change at a reboot),
+         * so the directory its path leads to now must be on the journal's file system (as every directory
+         * of a transaction is) and have that inode number: a path someone swapped for a link to another
+         * file system, where the same number is another directory, is not the transaction's.
+         *
+         * @return the entry's directory, or null if it is gone or is not the directory the transaction used
+         */
         FileBinding.Directory of(JournalRecord.Entry e) throws IOException {
             String k = e.directoryKey;
             if (open.containsKey(k)) {
@@ -546,7 +557,10 @@ final class Journal {
                 open.put(k, null);
                 return null;
             }
-            if (!d.stat().inode().equals(k)) {
+            if (!d.stat().inode().equals(k) || !Objects.equals(deviceOf(d), device)) {
+                LOG.warn("{}: not the directory the transaction changed (now inode {} on device {}, recorded inode {}"
+                        + " on the journal's device {}); its changes there are not applied", dir, d.stat().inode(),
+                        deviceOf(d), k, device);
                 d.close();
                 open.put(k, null);
                 return null;
@@ -596,22 +610,25 @@ final class Journal {
     private Outcome rollForward(Engine engine, JournalRecord.Parsed r, List<String> problems) throws IOException {
         FileSystem fs = path.getFileSystem();
         int before = problems.size();
-        try (Directories dirs = new Directories(engine, fs)) {
+        try (Directories dirs = new Directories(engine, fs, device)) {
             int n = r.entries.size();
             Found[] found = new Found[n];
             boolean missing = false;
             boolean published = false;
             for (int i = 0; i < n; i++) {
                 JournalRecord.Entry e = r.entries.get(i);
-                if (e.op != JournalRecord.WRITE || r.tempKeys.get(i).isEmpty()) {
+                if (r.tempKeys.get(i).isEmpty()) {
                     continue;
                 }
-                ContentKey k = ContentKey.parse(r.tempKeys.get(i));
                 FileBinding.Directory d = dirs.of(e);
+                if (d != null && e.op != JournalRecord.WRITE) {
+                    continue;
+                }
+                ContentKey k = d == null ? null : ContentKey.parse(r.tempKeys.get(i));
                 if (k == null || d == null) {
                     problems.add(Name.toPath(fs, e.directory).resolve(Name.of(fs, e.name).path()) + ": "
-                            + (k == null ? "its record entry is malformed" : "its directory is gone or is no longer"
-                                    + " the one the transaction wrote to"));
+                            + (d != null ? "its record entry is malformed" : "its directory is gone or is no longer"
+                                    + " the one the transaction changed"));
                     continue;
                 }
                 found[i] = find(d, Name.of(fs, e.subject), Name.of(fs, e.name), k);
@@ -694,7 +711,7 @@ final class Journal {
     /** Removes the temps of a transaction that never committed (those still there and regular files). */
     private void discard(Engine engine, JournalRecord.Parsed r) throws IOException {
         FileSystem fs = path.getFileSystem();
-        try (Directories dirs = new Directories(engine, fs)) {
+        try (Directories dirs = new Directories(engine, fs, device)) {
             for (JournalRecord.Entry e : r.entries) {
                 if (e.op != JournalRecord.WRITE) {
                     continue;

@@ -69,6 +69,11 @@ final class NioBinding implements FileBinding {
     }
 
     @Override
+    public boolean statsDescriptors() {
+        return false;
+    }
+
+    @Override
     public Directory openDirectory(Path dir) throws IOException {
         return new NioDirectory(dir, Entries.open(dir));
     }

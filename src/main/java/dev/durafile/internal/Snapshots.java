@@ -121,7 +121,12 @@ public final class Snapshots {
             for (Path p : s) {
                 Matcher m = generation.matcher(p.getFileName().toString());
                 if (m.matches()) {
-                    found.add(new Generation(m.group(0), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+                    try {
+                        found.add(new Generation(m.group(0), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+                    } catch (NumberFormatException e) {
+                        // numbers no publish makes (beyond a long): not a generation of this directory
+                        LOG.debug("{}: not a generation: {}", p, e.getMessage());
+                    }
                 }
             }
         }

@@ -61,12 +61,12 @@ final class TrustedPath {
         return created;
     }
 
-    /** What {@link #userOfNewFiles} learnt, per binding and file system: a process keeps its user. */
+    /** What {@link #userOfNewFiles} learnt, per binding and directory: a process keeps its user. */
     private static final Map<List<Object>, Object> USERS = new ConcurrentHashMap<>();
 
     /**
      * @return the owner this process gives a new file (its file-system user) as the binding reports
-     *     owners, read once per binding and file system from the descriptor of a file it creates in the
+     *     owners, read once per binding and directory from the descriptor of a file it creates in the
      *     system's temporary directory (on the default file system; at the root of any other), created
      *     exclusively under a random name and removed at once (a crash in between leaves an empty
      *     {@code durafile-<uuid>.probe} there, once per JVM at most); null where the file system has no
@@ -74,24 +74,59 @@ final class TrustedPath {
      */
     static Object userOfNewFiles(FileBinding binding, Path near, String operation) throws IOException {
         FileSystem fs = near.getFileSystem();
-        List<Object> key = List.of(binding.getClass(), fs);
+        Path dir = fs == FileSystems.getDefault() ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
+                : near.getRoot();
+        List<Object> key = List.of(binding.getClass(), dir);
         Object known = USERS.get(key);
         if (known != null) {
             return known;
         }
-        Path dir = fs == FileSystems.getDefault() ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
-                : near.getRoot();
         Object user;
+        String untrusted;
         try (FileBinding.Directory d = binding.openDirectory(dir)) {
-            user = ownerOfNewFile(d, fs);
+            untrusted = binding.statsDescriptors() ? null : untrustedProbeDirectory(binding, d, dir);
+            user = untrusted != null ? null : ownerOfNewFile(d, fs);
         } catch (IOException e) {
             throw Failures.of(operation, near, "cannot learn the user this process creates files as from a file of"
                     + " its own in " + dir + " (" + e + ")");
+        }
+        if (untrusted != null) {
+            throw new AccessDeniedException(near.toString(), null, operation + " failed: java.nio reads the owner of"
+                    + " a file by its name, so the directory " + dir + " where this process learns its own user must"
+                    + " belong to root and be writable by nobody else unless sticky, and it " + untrusted + "; set"
+                    + " java.io.tmpdir to such a directory (like /tmp), or use the panama or jna backend");
         }
         if (user != null) {
             USERS.put(key, user);
         }
         return user;
+    }
+
+    /**
+     * Where the probe's owner is read by its name, whoever else can rename entries of its directory could
+     * swap in a file of theirs and be taken for the running user: the directory must be root's and
+     * writable by nobody else, unless it is sticky (like {@code /tmp}).
+     *
+     * @return null if it is, else what it is instead
+     */
+    private static String untrustedProbeDirectory(FileBinding binding, FileBinding.Directory d, Path dir)
+            throws IOException {
+        FileSystem fs = dir.getFileSystem();
+        FileBinding.Stat s = d.stat(Name.of(fs, "."));
+        Object root;
+        try (FileBinding.Directory top = binding.openDirectory(dir.getRoot())) {
+            FileBinding.Stat r = top.stat(Name.of(fs, "."));
+            root = r == null ? null : r.owner;
+        }
+        if (s == null || s.owner == null || s.mode < 0 || root == null) {
+            return null;
+        }
+        if (!s.owner.equals(root)) {
+            return "belongs to user " + s.owner;
+        }
+        return (s.mode & 022) != 0 && !s.sticky
+                ? "is writable by its group or others (mode " + String.format(Locale.ROOT, "%04o", s.mode) + ", not sticky)"
+                : null;
     }
 
     private static Object ownerOfNewFile(FileBinding.Directory d, FileSystem fs) throws IOException {
@@ -122,7 +157,7 @@ final class TrustedPath {
             Object root = s == null ? null : s.owner;
             Deque<Path> rest = new ArrayDeque<>();
             push(rest, abs);
-            check(s, root, self, cur, rest.isEmpty(), abs);
+            check(s, root, self, cur, false, abs);
             int links = 0;
             while (!rest.isEmpty()) {
                 Path part = rest.pop();
@@ -177,8 +212,12 @@ final class TrustedPath {
                     throw Failures.of(operation, abs, next + " changed while the directories on the way were checked");
                 }
                 cur = next;
-                check(entry, root, self, cur, rest.isEmpty(), abs);
+                if (!rest.isEmpty()) {
+                    check(entry, root, self, cur, false, abs);
+                }
             }
+            // the directory reached, whichever name ended the walk (a "." or ".." too), relative to its descriptor
+            check(d.stat(Name.of(fs, ".")), root, self, cur, true, abs);
             real = cur;
             return d;
         } catch (IOException | RuntimeException | Error e) {
@@ -195,7 +234,7 @@ final class TrustedPath {
     }
 
     /**
-     * @param s what lstat says of the directory {@code at}; nothing is checked where the file system
+     * @param s what lstat or fstat says of the directory {@code at}; nothing is checked where the file system
      *     has no owners or modes
      * @param root the owner of the root directory
      * @param self the user this process creates files as

@@ -34,8 +34,9 @@ import java.util.UUID;
  * to TARGET's three files ({@link TxFiles}) in one transaction; {@code naive-multi} writes them with
  * three separate atomic writes (each file crash-proof, the three together not); {@code recover:<backend>}
  * recovers TARGET's journal (the version is ignored); {@code snapshot} publishes a generation of three
- * files to the snapshot directory whose link is TARGET (backend by {@code -Ddurafile.backend}), and
- * {@code naive-snapshot} rewrites the current generation's files in place instead.
+ * files to the snapshot directory whose link is TARGET (backend by {@code -Ddurafile.backend}),
+ * {@code naive-snapshot} rewrites the current generation's files in place instead, and
+ * {@code unsynced-snapshot} switches the link to a generation whose files were never synced.
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -94,6 +95,8 @@ public final class CrashWriter {
                 };
             case "no-temp-fsync":
                 return CrashWriter::noTempFsync;
+            case "unsynced-snapshot":
+                return CrashWriter::unsyncedSnapshot;
             case "in-place":
                 return CrashWriter::inPlace;
             case "exchange-backup":
@@ -109,6 +112,24 @@ public final class CrashWriter {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
             dir.force(true);
+        }
+    }
+
+    /**
+     * Publishes a generation the way that loses it: its files are written and never synced, the link is
+     * switched by a rename and only the link's directory is synced.
+     */
+    private static void unsyncedSnapshot(Path link, byte[] data) throws IOException {
+        String gen = "." + link.getFileName() + ".gen-naive-" + UUID.randomUUID();
+        Path dir = Files.createDirectories(link.resolveSibling(gen).resolve("certs")).getParent();
+        for (String n : List.of("a.json", "b.json", "certs/c.pem")) {
+            Files.write(dir.resolve(n), data);
+        }
+        Path temp = link.resolveSibling(link.getFileName() + ".tmp." + UUID.randomUUID());
+        Files.createSymbolicLink(temp, Path.of(gen));
+        Files.move(temp, link, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel parent = FileChannel.open(link.getParent(), StandardOpenOption.READ)) {
+            parent.force(true);
         }
     }
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash layers 1 to 3 and 5 for the panama backend, whose children run from the packaged multi-release
- * jar with native access (JDK 22+).
+ * jar with native access (JDK 22+): single writes, transactions (their commit, their recovery, a child
+ * committing in a loop, power cuts) and snapshot publishes (power cuts).
  */
 class PanamaCrashIT {
     private static final List<String> FLAGS = List.of(Backends.NATIVE_ACCESS_FLAG);
@@ -46,5 +47,33 @@ class PanamaCrashIT {
     @Test
     void powerCutAtEveryPointLeavesOldOrNew() throws Exception {
         assertThat(PowerLossCrashTest.cutEverywhere(work, "ext4", WRITER, true, FLAGS)).isEmpty();
+    }
+
+    @Test
+    void aKillAtEverySystemCallOfACommitIsAllOrNothingAfterRecovery() throws Exception {
+        assertThat(TransactionKillTest.crashEveryCommitSyscall(work, "tx:panama:DURABLE", "panama", false, FLAGS))
+                .isEmpty();
+    }
+
+    @Test
+    void aKillAtEverySystemCallOfARecoveryIsFinishedByTheNext() throws Exception {
+        assertThat(TransactionKillTest.crashEveryRecoverySyscall(work, "panama", FLAGS)).isEmpty();
+    }
+
+    @Test
+    void aChildCommittingInALoopKilledAtRandomIsNeverMixedAfterRecovery() throws Exception {
+        assertThat(TransactionKillTest.killLoop(work, "panama", FLAGS)).isEmpty();
+    }
+
+    @Test
+    void powerCutAtEveryPointOfATransactionIsAllOrNothingAfterRecovery() throws Exception {
+        assertThat(PowerLossCrashTest.cutTransactionEverywhere(work, "panama", FLAGS)).isEmpty();
+    }
+
+    @Test
+    void powerCutAtEveryPointOfASnapshotPublishLeavesOneWholeGeneration() throws Exception {
+        List<String> flags = new java.util.ArrayList<>(FLAGS);
+        flags.add("-Ddurafile.backend=panama");
+        assertThat(PowerLossCrashTest.cutSnapshotEverywhere(work, "snapshot", flags)).isEmpty();
     }
 }

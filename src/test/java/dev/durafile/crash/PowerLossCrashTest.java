@@ -3,11 +3,13 @@ package dev.durafile.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.durafile.SnapshotDirectory;
 import dev.durafile.TestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -151,7 +153,7 @@ class PowerLossCrashTest {
      */
     @Test
     void powerCutAtEveryPointOfATransactionIsAllOrNothingAfterRecovery() throws Exception {
-        assertThat(cutTransactionEverywhere("tx:jna:DURABLE")).isEmpty();
+        assertThat(cutTransactionEverywhere(work, "jna", List.of())).isEmpty();
     }
 
     /**
@@ -162,15 +164,16 @@ class PowerLossCrashTest {
      *
      * @return the violations
      */
-    private List<String> cutTransactionEverywhere(String writer) throws Exception {
+    static List<String> cutTransactionEverywhere(Path work, String backend, List<String> flags) throws Exception {
+        String writer = "tx:" + backend + ":DURABLE";
         Path template = template(work, "ext4", root -> TxFiles.setUp(root.resolve("d/job.json"), 0));
         Path scratch = work.resolve("scratch/d/job.json");
         TxFiles.setUp(scratch, 0);
-        List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(work, writer, scratch, List.of());
+        List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(work, writer, scratch, flags);
         List<String> violations = new ArrayList<>();
         for (InjectedCrash.Point p : points) {
-            String v = powerCut(work, template, writer, p, List.of(), true, (target, o) -> {
-                new dev.durafile.internal.Engine(dev.durafile.internal.Backends.load("jna"))
+            String v = powerCut(work, template, writer, p, flags, true, (target, o) -> {
+                new dev.durafile.internal.Engine(dev.durafile.internal.Backends.load(backend))
                         .recover(TxFiles.journal(target));
                 return TxFiles.check(target, o.acked ? 1 : 0, 1);
             });
@@ -179,6 +182,48 @@ class PowerLossCrashTest {
             }
         }
         LOG.info("{} on ext4: {} power cuts, {} violations {}", writer, points.size(), violations.size(), violations);
+        return violations;
+    }
+
+    /**
+     * A snapshot publish of three files (two directories deep), the power cut at every system call and
+     * after it returned: the link leads to one whole generation, the new one once the publish returned.
+     */
+    @Test
+    void powerCutAtEveryPointOfASnapshotPublishLeavesOneWholeGeneration() throws Exception {
+        assertThat(cutSnapshotEverywhere(work, "snapshot", List.of("-Ddurafile.backend=jna"))).isEmpty();
+    }
+
+    @Test
+    void negativeControlSwitchingToAnUnsyncedGenerationIsCaught() throws Exception {
+        assertThat(cutSnapshotEverywhere(work, "unsynced-snapshot", List.of()))
+                .anyMatch(v -> v.contains("(acknowledged)") && v.contains("rolled back")
+                        || v.contains("not one whole version") || v.contains("missing"));
+    }
+
+    /** @return the violations over every crash point of a publish by {@code writer}, and the end */
+    static List<String> cutSnapshotEverywhere(Path work, String writer, List<String> flags) throws Exception {
+        Content generation0 = root -> {
+            Path d = Files.createDirectory(root.resolve("d"));
+            SnapshotDirectory.open(d.resolve("job.json")).publish(Map.of("a.json", Versions.content(0),
+                    "b.json", Versions.content(0), "certs/c.pem", Versions.content(0)));
+        };
+        Path template = template(work, "ext4", generation0);
+        Path scratch = Files.createDirectories(work.resolve("scratch"));
+        generation0.make(scratch);
+        List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(work, writer, scratch.resolve("d/job.json"),
+                flags);
+        List<String> violations = new ArrayList<>();
+        for (InjectedCrash.Point p : points) {
+            String v = powerCut(work, template, writer, p, flags, false,
+                    (link, o) -> Files.exists(link) ? SnapshotDirectoryTest.whole(link.toRealPath(), o.acked ? 1 : 0)
+                            : "the link is gone");
+            if (v != null) {
+                violations.add(v);
+            }
+        }
+        LOG.info("{} on ext4: {} power cuts, {} violations {}", writer, points.size(), violations.size(), violations);
+        assertThat(points.size()).isGreaterThan(3);
         return violations;
     }
 

@@ -254,7 +254,7 @@ class SnapshotDirectoryTest {
     }
 
     /** @return null if {@code gen} holds the three files of one version, at least {@code atLeast} */
-    private static String whole(Path gen, long atLeast) throws IOException {
+    static String whole(Path gen, long atLeast) throws IOException {
         long first = -1;
         for (String n : List.of("a.json", "b.json", "certs/c.pem")) {
             Path f = gen.resolve(n);

@@ -16,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -79,6 +80,20 @@ class SnapshotHardeningTest {
                 .hasMessageContaining("open snapshot directory failed: the directory " + home
                         + " above it belongs to user 1000, neither root nor user 0");
         assertThat(TestSupport.names(site)).isEmpty();
+    }
+
+    /** The link's directory spelt with a final "." or ".." is checked as the directory it reaches. */
+    @Test
+    void aLinkInADirectoryEveryoneCanWriteIsRefusedHoweverItIsSpelt() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.createDirectories(shared.resolve("sub"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        for (Path parent : List.of(shared, shared.resolve("."), shared.resolve("sub/.."))) {
+            assertThatThrownBy(() -> SnapshotDirectory.open(parent.resolve("cfg"))).as("open(%s/cfg)", parent)
+                    .isInstanceOf(java.nio.file.AccessDeniedException.class)
+                    .hasMessageContaining("open snapshot directory failed: it is writable by its group or others");
+        }
+        assertThat(TestSupport.names(shared)).containsExactly("sub");
     }
 
     @Test

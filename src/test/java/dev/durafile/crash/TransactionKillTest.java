@@ -37,7 +37,7 @@ class TransactionKillTest {
         return Integer.getInteger("durafile.crash.txKills", 25);
     }
 
-    private Path target() {
+    private static Path target(Path dir) {
         return dir.resolve("d").resolve("job.json");
     }
 
@@ -59,18 +59,19 @@ class TransactionKillTest {
      * @param renamesOnly crash only at the renames (where separate writes publish: the negative control)
      * @return the violations over every crash point of a commit of {@code writer}
      */
-    private List<String> crashEveryCommitSyscall(String writer, String backend, boolean renamesOnly) throws Exception {
+    static List<String> crashEveryCommitSyscall(Path dir, String writer, String backend, boolean renamesOnly,
+            List<String> flags) throws Exception {
         InjectedCrash.assumeStrace();
-        Path target = target();
+        Path target = target(dir);
         TxFiles.setUp(target, 0);
-        List<InjectedCrash.Point> points = InjectedCrash.enumerate(dir, writer, target, List.of());
+        List<InjectedCrash.Point> points = InjectedCrash.enumerate(dir, writer, target, flags);
         if (renamesOnly) {
             points.removeIf(p -> p.syscall == null || !p.syscall.startsWith("rename"));
         }
         List<String> violations = new ArrayList<>();
         for (InjectedCrash.Point p : points) {
             TxFiles.setUp(target, 0);
-            InjectedCrash.Outcome o = InjectedCrash.run(dir, writer, target, 1, p, List.of());
+            InjectedCrash.Outcome o = InjectedCrash.run(dir, writer, target, 1, p, flags);
             assertThat(o.killed).as("the injection at %s must kill the child", p).isEqualTo(p.syscall != null);
             if (backend != null) {
                 recover(backend, target);
@@ -90,12 +91,12 @@ class TransactionKillTest {
     @ParameterizedTest
     @ValueSource(strings = {"jna", "nio"})
     void aKillAtEverySystemCallOfACommitIsAllOrNothingAfterRecovery(String backend) throws Exception {
-        assertThat(crashEveryCommitSyscall("tx:" + backend + ":DURABLE", backend, false)).isEmpty();
+        assertThat(crashEveryCommitSyscall(dir, "tx:" + backend + ":DURABLE", backend, false, List.of())).isEmpty();
     }
 
     @Test
     void negativeControlThreeSeparateAtomicWritesEndMixed() throws Exception {
-        assertThat(crashEveryCommitSyscall("naive-multi", null, true)).anyMatch(v -> v.contains("mixed"));
+        assertThat(crashEveryCommitSyscall(dir, "naive-multi", null, true, List.of())).anyMatch(v -> v.contains("mixed"));
     }
 
     /**
@@ -105,18 +106,23 @@ class TransactionKillTest {
     @ParameterizedTest
     @ValueSource(strings = {"jna", "nio"})
     void aKillAtEverySystemCallOfARecoveryIsFinishedByTheNext(String backend) throws Exception {
+        assertThat(crashEveryRecoverySyscall(dir, backend, List.of())).isEmpty();
+    }
+
+    /** @return the violations over every crash point of a recovery of a half-published commit */
+    static List<String> crashEveryRecoverySyscall(Path dir, String backend, List<String> flags) throws Exception {
         InjectedCrash.assumeStrace();
-        Path target = target();
+        Path target = target(dir);
         String writer = "tx:" + backend + ":DURABLE";
         TxFiles.setUp(target, 0);
         InjectedCrash.Point half = null;
-        for (InjectedCrash.Point p : InjectedCrash.enumerate(dir, writer, target, List.of())) {
+        for (InjectedCrash.Point p : InjectedCrash.enumerate(dir, writer, target, flags)) {
             if (p.syscall == null || !p.syscall.startsWith("rename")) {
                 // only a rename publishes: the half-published states are among the kills at one
                 continue;
             }
             TxFiles.setUp(target, 0);
-            InjectedCrash.run(dir, writer, target, 1, p, List.of());
+            InjectedCrash.run(dir, writer, target, 1, p, flags);
             String v = TxFiles.check(target, 0, 1);
             if (v != null && v.startsWith("mixed")) {
                 half = p;
@@ -135,7 +141,7 @@ class TransactionKillTest {
                 Files.createLink(k.resolve(n), d.resolve(n));
             }
         }
-        List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(dir, recoverer, target, List.of());
+        List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(dir, recoverer, target, flags);
         List<String> violations = new ArrayList<>();
         for (InjectedCrash.Point p : points) {
             for (Path d : dirs) {
@@ -147,7 +153,7 @@ class TransactionKillTest {
                 }
             }
             assertThat(TxFiles.check(target, 0, 1)).as("the kept state is half published").startsWith("mixed");
-            InjectedCrash.run(dir, recoverer, target, 0, p, List.of());
+            InjectedCrash.run(dir, recoverer, target, 0, p, flags);
             recover(backend, target);
             String v = TxFiles.check(target, 1, 1);
             if (v == null) {
@@ -160,13 +166,18 @@ class TransactionKillTest {
         LOG.info("{}: recovery of a commit killed at {}: {} crash points, {} violations", backend, half,
                 points.size(), violations.size());
         assertThat(points.size()).isGreaterThan(5);
-        assertThat(violations).isEmpty();
+        return violations;
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"jna", "nio"})
     void aChildCommittingInALoopKilledAtRandomIsNeverMixedAfterRecovery(String backend) throws Exception {
-        Path target = target();
+        assertThat(killLoop(dir, backend, List.of())).isEmpty();
+    }
+
+    /** @return the violations over {@link #kills()} kills of a child committing in a loop */
+    static List<String> killLoop(Path dir, String backend, List<String> flags) throws Exception {
+        Path target = target(dir);
         TxFiles.setUp(target, 0);
         String writer = "tx:" + backend + ":DURABLE";
         Random random = new Random(kills() * 31L + backend.hashCode());
@@ -177,7 +188,7 @@ class TransactionKillTest {
         long start = System.nanoTime();
         for (int i = 0; i < kills(); i++) {
             long acked;
-            try (Child child = Child.start(stderr, List.of(), "loop", writer, target.toString(), Long.toString(next))) {
+            try (Child child = Child.start(stderr, flags, "loop", writer, target.toString(), Long.toString(next))) {
                 assertThat(child.await("ACK", 30_000)).as("child never committed; see %s", stderr).isTrue();
                 Thread.sleep(random.nextInt(150));
                 child.kill();
@@ -197,6 +208,6 @@ class TransactionKillTest {
         }
         LOG.info("{}: {} kills of a committing child, {} rolled forward by recovery, {} violations, {} ms", backend,
                 kills(), rolledForward, violations.size(), (System.nanoTime() - start) / 1_000_000);
-        assertThat(violations).isEmpty();
+        return violations;
     }
 }

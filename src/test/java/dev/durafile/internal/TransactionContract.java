@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.durafile.Durability;
+import dev.durafile.Mounts;
 import dev.durafile.FileTransaction;
 import dev.durafile.RecoveryReport;
 import dev.durafile.TestSupport;
@@ -315,6 +316,69 @@ abstract class TransactionContract {
         Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
         Files.write(journal.resolve("planted.tx"), committedRecordOf(a, bytes("new")));
         return journal;
+    }
+
+    /**
+     * A journal named with a final "." or ".." is the directory that name reaches, checked as the journal
+     * itself: a sticky directory everyone can write (like /tmp) is refused however it is spelt.
+     */
+    @Test
+    void aJournalSpeltWithADotOrDotDotIsCheckedAsTheDirectoryItReaches() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.createDirectories(shared.resolve("sub"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(shared, "unix:mode", 01777);
+        for (Path spelt : List.of(shared, shared.resolve("."), shared.resolve("sub/.."), shared.resolve("sub/../."))) {
+            assertThatThrownBy(() -> engine().transaction(spelt, WriteOptions.defaults()))
+                    .as("transaction(%s)", spelt).isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining(spelt + ": open journal failed: it is writable by its group or others");
+            assertThatThrownBy(() -> engine().recover(spelt)).as("recover(%s)", spelt)
+                    .isInstanceOf(AccessDeniedException.class);
+        }
+        assertThat(TestSupport.names(shared)).containsExactly("sub");
+    }
+
+    /**
+     * A record names its directories by path and inode number. A user who owned a directory a committed
+     * transaction deleted in swaps it, after a crash, for a link to a directory on another file system
+     * whose inode numbers match: recovery must not delete there.
+     */
+    @Test
+    void recoveryNeverActsInADirectoryOnAnotherFileSystemWithTheRecordedInodeNumber() throws Exception {
+        Path other = Mounts.mount(dir, "tmpfs");
+        try {
+            Path rootOnly = Files.createDirectories(other.resolve("rootonly"));
+            Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwx------"));
+            Path secret = Files.write(rootOnly.resolve("secret"), OLD);
+            Path spool = Files.createSymbolicLink(dir.resolve("spool"), rootOnly);
+            Path journal = Files.createDirectories(dir.resolve("journal"));
+            Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
+            UUID txid = UUID.randomUUID();
+            CRC32C crc = new CRC32C();
+            byte[] header = JournalRecord.header(txid);
+            crc.update(header);
+            byte[] entry = JournalRecord.entry(new JournalRecord.Entry(JournalRecord.DELETE, Name.bytes(spool),
+                    String.valueOf(Files.getAttribute(rootOnly, "unix:ino")), bytes("secret"),
+                    bytes(String.valueOf(Files.getAttribute(secret, "unix:ino")))));
+            crc.update(entry);
+            Files.write(journal.resolve(txid + ".tx"), concat(header, entry, JournalRecord.footer(crc,
+                    List.of("delete"))));
+            assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(FileSystemException.class)
+                    .hasMessageContaining(spool.resolve("secret") + ": its directory is gone or is no longer the one"
+                            + " the transaction changed");
+            assertThat(Files.readAllBytes(secret)).isEqualTo(OLD);
+            assertThat(journal.resolve(txid + ".tx")).exists();
+        } finally {
+            Mounts.unmount(other);
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] b : parts) {
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
     }
 
     @Test
