@@ -9,7 +9,9 @@ import java.nio.file.Path;
 /**
  * Child-process main for {@link NoProcTest}, run where {@code /proc} is hidden: {@code <backend> <dir>}
  * replaces {@code dir/anon.json} through an ANONYMOUS temp, printing how many named temps exist while
- * it writes ({@code named-temps=N}), then the content and what {@link AtomicFiles#probe} reports.
+ * it writes ({@code named-temps=N}), then the content and what {@link AtomicFiles#probe} reports; then
+ * commits a transaction of two files in {@code <dir>/../tx} (its journal walked to and its user learnt
+ * without {@code /proc}) and recovers that journal, printing both files and what is left in the journal.
  */
 public final class NoProcChild {
     private NoProcChild() {
@@ -31,5 +33,16 @@ public final class NoProcChild {
         FileSystemCapabilities caps = engine.probe(dir);
         System.out.println("type=" + caps.type() + " tmpFile=" + caps.tmpFile());
         System.out.println("left=" + TestSupport.names(dir));
+        Path tx = Files.createDirectories(dir.resolveSibling("tx"));
+        Path journal = tx.resolve("journal");
+        try (FileTransaction t = engine.transaction(journal, WriteOptions.defaults())) {
+            t.writeString(tx.resolve("a.json"), "A");
+            t.writeString(tx.resolve("b.json"), "B");
+            t.commit();
+        }
+        RecoveryReport report = engine.recover(journal);
+        System.out.println("tx=" + Files.readString(tx.resolve("a.json")) + "," + Files.readString(tx.resolve("b.json"))
+                + " journal=" + TestSupport.names(journal) + " recovered=" + report.rolledForward() + "/"
+                + report.discarded() + " files=" + TestSupport.names(tx));
     }
 }

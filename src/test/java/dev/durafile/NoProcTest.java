@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * ANONYMOUS writes and the capability probe in a process that has no {@code /proc} (a mount namespace
+ * ANONYMOUS writes, the capability probe and a transaction in a process that has no {@code /proc} (a mount namespace
  * with an empty tmpfs over it), as root (whose CAP_DAC_READ_SEARCH names an unnamed file through its
  * descriptor, AT_EMPTY_PATH) and as an unprivileged user (who may do the same from Linux 6.10 on, and
  * falls back to a named temp file before).
@@ -46,7 +46,8 @@ class NoProcTest {
                 .contains("named-temps=" + (unnamed ? 0 : 1))
                 .contains("content=new")
                 .contains("type=" + (nativeBackend ? "ext2/ext3/ext4" : "unknown") + " tmpFile=" + unnamed)
-                .contains("left=[anon.json]");
+                .contains("left=[anon.json]")
+                .contains("tx=A,B journal=[] recovered=0/0 files=[a.json, b.json, journal]");
         assertThat(Files.readString(out.resolve("anon.json"))).isEqualTo("new");
     }
 

@@ -145,7 +145,7 @@ public final class Name {
      *     encodes back to the same path; otherwise read from its {@code file:} URI, the one public form
      *     that carries a Unix path's raw bytes
      */
-    static byte[] bytes(Path p) {
+    public static byte[] bytes(Path p) {
         String s = p.toString();
         if (isAscii(s)) {
             return s.getBytes(StandardCharsets.ISO_8859_1);

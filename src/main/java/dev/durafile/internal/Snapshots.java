@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +56,8 @@ public final class Snapshots {
     private final Path parent;
     private final int keep;
     private final Duration grace;
-    private final Pattern generation;
+    /** The bytes every generation's name starts with: {@code .<link>.gen-}. */
+    private final byte[] generationPrefix;
 
     private Snapshots(Engine engine, Path link, Path lockKey, int keep, Duration grace) {
         this.engine = engine;
@@ -63,8 +66,30 @@ public final class Snapshots {
         this.parent = link.getParent();
         this.keep = keep;
         this.grace = grace;
-        this.generation = Pattern.compile(Pattern.quote("." + link.getFileName() + ".gen-")
-                + "(\\d+)-(\\d+)-[0-9a-f]+");
+        this.generationPrefix = derived(".", ".gen-");
+    }
+
+    /** Where a generation's name ends: {@code <seq>-<millis>-<random hex>}. */
+    private static final Pattern GENERATION_SUFFIX = Pattern.compile("(\\d+)-(\\d+)-[0-9a-f]+");
+
+    /**
+     * @return the bytes of the link's own name between {@code before} and {@code after}: names made from
+     *     it keep its bytes, so two links whose names differ only in bytes that do not decode never share
+     *     a generation or a lock
+     */
+    private byte[] derived(String before, String after) {
+        byte[] own = Name.bytes(link.getFileName());
+        byte[] b = before.getBytes(StandardCharsets.US_ASCII);
+        byte[] a = after.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(b, b.length + own.length + a.length);
+        System.arraycopy(own, 0, out, b.length, own.length);
+        System.arraycopy(a, 0, out, b.length + own.length, a.length);
+        return out;
+    }
+
+    /** @return the file name {@code bytes}, as a path of one element */
+    private Path fileName(byte[] bytes) {
+        return Name.toPath(parent.getFileSystem(), bytes);
     }
 
     /** @see dev.durafile.SnapshotDirectory#open */
@@ -84,7 +109,7 @@ public final class Snapshots {
                 + " somewhere else", false, false);
         Object self = TrustedPath.userOfNewFiles(binding, abs, "open snapshot directory");
         trusted.open(binding, abs.getParent(), self).close();
-        Path real = trusted.real().resolve(abs.getFileName().toString());
+        Path real = trusted.real().resolve(abs.getFileName());
         return new Snapshots(engine, real, real, keep, grace);
     }
 
@@ -104,11 +129,12 @@ public final class Snapshots {
 
     /** One generation found beside the link. */
     private static final class Generation {
-        final String name;
+        /** Its name in the link's directory. */
+        final Path name;
         final long seq;
         final long madeMillis;
 
-        Generation(String name, long seq, long madeMillis) {
+        Generation(Path name, long seq, long madeMillis) {
             this.name = name;
             this.seq = seq;
             this.madeMillis = madeMillis;
@@ -119,10 +145,16 @@ public final class Snapshots {
         List<Generation> found = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(parent)) {
             for (Path p : s) {
-                Matcher m = generation.matcher(p.getFileName().toString());
+                byte[] b = Name.bytes(p.getFileName());
+                if (!startsWith(b, generationPrefix)) {
+                    continue;
+                }
+                Matcher m = GENERATION_SUFFIX.matcher(new String(b, generationPrefix.length,
+                        b.length - generationPrefix.length, StandardCharsets.ISO_8859_1));
                 if (m.matches()) {
                     try {
-                        found.add(new Generation(m.group(0), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+                        found.add(new Generation(p.getFileName(), Long.parseLong(m.group(1)),
+                                Long.parseLong(m.group(2))));
                     } catch (NumberFormatException e) {
                         // numbers no publish makes (beyond a long): not a generation of this directory
                         LOG.debug("{}: not a generation: {}", p, e.getMessage());
@@ -132,6 +164,10 @@ public final class Snapshots {
         }
         found.sort(Comparator.comparingLong(g -> g.seq));
         return found;
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** @see dev.durafile.SnapshotDirectory#publish(IOConsumer) */
@@ -153,8 +189,7 @@ public final class Snapshots {
      *     blocking on a FIFO
      */
     private FileChannel openLockFile() throws IOException {
-        return LockFiles.open(parent, parent.getFileSystem().getPath("." + link.getFileName() + ".lock"),
-                "open snapshot lock", 0600);
+        return LockFiles.open(parent, fileName(derived(".", ".lock")), "open snapshot lock", 0600);
     }
 
     private static void lockBetweenProcesses(FileChannel ch) throws IOException {
@@ -168,12 +203,12 @@ public final class Snapshots {
     private Path publishLocked(IOConsumer<SnapshotFiles> body) throws IOException {
         List<Generation> before = generations();
         long seq = before.isEmpty() ? 1 : before.get(before.size() - 1).seq + 1;
-        String name = String.format(Locale.ROOT, ".%s.gen-%06d-%d-%08x", link.getFileName(), seq,
-                System.currentTimeMillis(), ThreadLocalRandom.current().nextInt());
+        Path name = fileName(derived(".", String.format(Locale.ROOT, ".gen-%06d-%d-%08x", seq,
+                System.currentTimeMillis(), ThreadLocalRandom.current().nextInt())));
         FileBinding binding = engine.bindingFor(parent);
         Path gen = parent.resolve(name);
         try (FileBinding.Directory p = binding.openDirectory(parent)) {
-            Name genName = Name.of(parent.getFileSystem(), name);
+            Name genName = Name.of(name);
             p.createDirectory(genName, DIRECTORY_MODE);
             try (Builder b = new Builder(binding, p.openDirectory(genName), gen)) {
                 body.accept(b);
@@ -186,7 +221,7 @@ public final class Snapshots {
             }
             Name temp = TempNames.forTarget(Name.of(link.getFileName()));
             Path tempLink = parent.resolve(temp.path());
-            Files.createSymbolicLink(tempLink, parent.getFileSystem().getPath(name));
+            Files.createSymbolicLink(tempLink, name);
             try {
                 p.rename(temp, p, Name.of(link.getFileName()), FileBinding.RenameMode.REPLACE);
             } catch (IOException | RuntimeException | Error e) {
@@ -210,7 +245,7 @@ public final class Snapshots {
      * than the grace period ago, and any newer than the current one (left by a publish that did not
      * finish: publishes take turns, so none is running), and stray new links.
      */
-    private void prune(String current) throws IOException {
+    private void prune(Path current) throws IOException {
         List<Generation> all = generations();
         long cur = Long.MAX_VALUE;
         for (Generation g : all) {
@@ -232,9 +267,9 @@ public final class Snapshots {
                 deleteTree(g.name, null);
             }
         }
-        String stray = link.getFileName() + ".tmp.";
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> p.getFileName().toString()
-                .startsWith(stray) && Files.isSymbolicLink(p))) {
+        byte[] stray = derived("", ".tmp.");
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, p -> startsWith(Name.bytes(p.getFileName()),
+                stray) && Files.isSymbolicLink(p))) {
             for (Path p : s) {
                 Files.deleteIfExists(p);
             }
@@ -245,9 +280,9 @@ public final class Snapshots {
      * Deletes the generation {@code name} and everything in it ({@link Trees#delete}); a failure is
      * attached to {@code cause}, or logged.
      */
-    private void deleteTree(String name, Throwable cause) {
+    private void deleteTree(Path name, Throwable cause) {
         try {
-            Trees.delete(parent, parent.getFileSystem().getPath(name));
+            Trees.delete(parent, name);
         } catch (IOException | RuntimeException e) {
             if (cause != null) {
                 cause.addSuppressed(e);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.durafile.SnapshotDirectory;
 import dev.durafile.TestSupport;
+import dev.durafile.internal.Name;
 import dev.durafile.internal.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,6 +95,33 @@ class SnapshotHardeningTest {
                     .hasMessageContaining("open snapshot directory failed: it is writable by its group or others");
         }
         assertThat(TestSupport.names(shared)).containsExactly("sub");
+    }
+
+    /**
+     * Two links whose names differ only in bytes that do not decode (as every non-ASCII byte under
+     * {@code LANG=C}) are two snapshot directories: each keeps its own name, generations and lock.
+     */
+    @Test
+    void linksWhoseNamesDoNotDecodeKeepTheirOwnBytesAndGenerations() throws Exception {
+        Path first = dir.resolve(Name.toPath(dir.getFileSystem(), new byte[] {'c', (byte) 0xff}));
+        Path second = dir.resolve(Name.toPath(dir.getFileSystem(), new byte[] {'c', (byte) 0xfe}));
+        SnapshotDirectory a = SnapshotDirectory.open(first).keep(1, Duration.ZERO);
+        SnapshotDirectory b = SnapshotDirectory.open(second).keep(1, Duration.ZERO);
+        a.publish(Map.of("v", bytes("a1")));
+        b.publish(Map.of("v", bytes("b1")));
+        a.publish(Map.of("v", bytes("a2")));
+        a.publish(Map.of("v", bytes("a3")));
+        assertThat(Files.readAllBytes(first.resolve("v"))).isEqualTo(bytes("a3"));
+        assertThat(Files.readAllBytes(second.resolve("v"))).isEqualTo(bytes("b1"));
+        List<String> names = new java.util.ArrayList<>();
+        try (var all = Files.list(dir)) {
+            all.forEach(p -> names.add(java.util.HexFormat.of().formatHex(Name.bytes(p.getFileName()))));
+        }
+        // c\xff, c\xfe, their lock files .c\xff.lock and .c\xfe.lock, two generations of the first (the
+        // current one and the one kept), one of the second
+        assertThat(names).hasSize(7).contains("63ff", "63fe", "2e63ff2e6c6f636b", "2e63fe2e6c6f636b")
+                .filteredOn(n -> n.startsWith("2e63ff2e67656e2d")).hasSize(2);
+        assertThat(names).filteredOn(n -> n.startsWith("2e63fe2e67656e2d")).hasSize(1);
     }
 
     @Test
