@@ -10,11 +10,12 @@
 #   1. mvn install of the library (tests skipped) on JDK 25, so the multi-release jar has the Panama
 #      backend; mvn package of benchmarks/ into benchmarks/target/benchmarks.jar. Offline (-o) first;
 #      online only if ~/.m2 lacks something.
-#   2. gcc -O2 native/floor.c into benchmarks/target/floor.
+#   2. gcc -O2 native/floor.c into benchmarks/target/floor, native/batch.c into benchmarks/target/batch.
 #   3. For each size (1 KiB, 64 KiB, 1 MiB): the C floor, WriteBenchmark at that size, the C floor again,
 #      all on the same disk, so each Java/C ratio comes from the same minutes (the report uses the mean
 #      of the two floor medians and shows how far they drift apart). Then FlushLatencyBenchmark,
-#      RenameLatencyBenchmark, TenJobsBenchmark, GroupCommitThroughputBenchmark, BatchBenchmark, the C floor on tmpfs
+#      RenameLatencyBenchmark, TenJobsBenchmark, GroupCommitThroughputBenchmark, BatchBenchmark and the
+#      C batch floor (batch-c-10.json, batch-c-100.json: the transaction's protocol in C), the C floor on tmpfs
 #      and CallOverheadBenchmark (on tmpfs: the CPU cost of a write, which the disk's noise cannot hide).
 #   4. Writes benchmarks/results/: the JMH JSON files, floor-*.json, machine.json, report.md and
 #      overhead.png (report.py; the chart needs matplotlib: Debian python3-matplotlib), and prints the
@@ -46,6 +47,7 @@ if [ "${DURAFILE_BENCH_QUICK:-0}" = 1 ]; then
   THROUGHPUT=(-wi 0 -i 1 -r 200ms)
   CALLS=(-wi 0 -i 1 -r 200ms)
   BATCH=(-wi 0 -i 1 -r 500ms)
+  BATCH_C_OPERATIONS=2
 else
   RESULTS=$BENCH/results
   FLOOR_ARGS=(-n 200 -w 20)
@@ -56,6 +58,7 @@ else
   THROUGHPUT=(-wi 1 -w 1s -i 3 -r 1s)
   CALLS=(-wi 2 -w 500ms -i 3 -r 500ms)
   BATCH=(-wi 1 -w 2s -i 3 -r 3s)
+  BATCH_C_OPERATIONS=30
 fi
 SETTINGS="JMH -f 1, JDK 25 with --enable-native-access=ALL-UNNAMED; C floor ${FLOOR_ARGS[*]}, on tmpfs\
  ${FLOOR_TMPFS_ARGS[*]} (gcc -O2);\
@@ -99,6 +102,7 @@ mvn_build -f "$BENCH/pom.xml" package
 JAR=$BENCH/target/benchmarks.jar
 echo "== building the C floor"
 gcc -O2 -Wall -Wextra -Werror -o "$BENCH/target/floor" "$ROOT/native/floor.c"
+gcc -O2 -Wall -Wextra -Werror -pthread -o "$BENCH/target/batch" "$ROOT/native/batch.c"
 
 HOST_FLAGS=(--enable-native-access=ALL-UNNAMED)
 # JDK 24+: JMH uses sun.misc.Unsafe; allow it quietly. The forks inherit the host's flags.
@@ -142,6 +146,13 @@ echo "== GroupCommitThroughputBenchmark"
 jmh throughput.json GroupCommitThroughputBenchmark "${THROUGHPUT[@]}"
 echo "== BatchBenchmark (a transaction of N files against N sequential writes)"
 jmh batch.json BatchBenchmark "${BATCH[@]}"
+for files in 10 100; do
+  echo "== C batch floor, $files files"
+  batch_dir=$(mktemp -d "$DURAFILE_BENCH_DIR/batch-XXXXXX")
+  "$BENCH/target/batch" "$batch_dir" "$files" "$BATCH_C_OPERATIONS" > "$RESULTS/batch-c-$files.json"
+  rm -rf "$batch_dir"
+  cat "$RESULTS/batch-c-$files.json"
+done
 echo "== C floor on tmpfs, 1 KiB (the CPU and syscall cost of a write, without the disk)"
 floor "$DURAFILE_BENCH_TMPFS" floor-tmpfs.json -s 1024 -m direct,none "${FLOOR_TMPFS_ARGS[@]}"
 echo "== CallOverheadBenchmark"

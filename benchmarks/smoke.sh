@@ -35,6 +35,9 @@ mkdir -p "$DURAFILE_BENCH_DIR"
 floor_dir=$(mktemp -d "$DURAFILE_BENCH_DIR/floor-XXXXXX")
 trap 'rm -rf "$floor_dir"' EXIT
 "$BENCH/target/floor" -d "$floor_dir" -s 1024 -n 3 -w 1 > /dev/null
+echo "== C batch floor"
+gcc -O2 -Wall -Wextra -Werror -pthread -o "$BENCH/target/batch" "$ROOT/native/batch.c"
+"$BENCH/target/batch" "$floor_dir" 10 1 > /dev/null
 
 echo "== every benchmark, one short iteration"
 flags=(--enable-native-access=ALL-UNNAMED)
