@@ -38,6 +38,21 @@ public final class Mounts {
         return mnt;
     }
 
+    /**
+     * Mounts at {@code base/squash-mnt} a FUSE passthrough (bindfs) of {@code base/squash-src} that
+     * gives every file created through it to {@code uid}, as NFS with root squashed gives root's new
+     * files to its anonymous user; returns the mount point.
+     */
+    public static Path mountCreatingFor(Path base, int uid) throws IOException, InterruptedException {
+        assumeTrue(TestSupport.isRoot(), "mounting a FUSE file system needs root");
+        assumeTrue(TestSupport.works("bindfs", "--version"), "bindfs (FUSE) is not installed");
+        Path src = Files.createDirectories(base.resolve("squash-src"));
+        Path mnt = Files.createDirectories(base.resolve("squash-mnt"));
+        TestSupport.run("bindfs", "--create-for-user=" + uid, "--create-for-group=" + uid, src.toString(),
+                mnt.toString());
+        return mnt;
+    }
+
     /** Unmounts {@code mnt} (lazily if busy) and removes its image, if any. */
     public static void unmount(Path mnt) throws IOException, InterruptedException {
         if (!TestSupport.works("umount", mnt.toString())) {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,6 +52,8 @@ public final class Snapshots {
     private static final int FILE_MODE = 0644;
 
     private final Engine engine;
+    /** The user this process creates files as (null where the file system has no owners). */
+    private final Object self;
     private final Path link;
     private final Path lockKey;
     private final Path parent;
@@ -59,8 +62,9 @@ public final class Snapshots {
     /** The bytes every generation's name starts with: {@code .<link>.gen-}. */
     private final byte[] generationPrefix;
 
-    private Snapshots(Engine engine, Path link, Path lockKey, int keep, Duration grace) {
+    private Snapshots(Engine engine, Object self, Path link, Path lockKey, int keep, Duration grace) {
         this.engine = engine;
+        this.self = self;
         this.link = link;
         this.lockKey = lockKey;
         this.parent = link.getParent();
@@ -110,12 +114,12 @@ public final class Snapshots {
         Object self = TrustedPath.userOfNewFiles(binding, abs, "open snapshot directory");
         trusted.open(binding, abs.getParent(), self).close();
         Path real = trusted.real().resolve(abs.getFileName());
-        return new Snapshots(engine, real, real, keep, grace);
+        return new Snapshots(engine, self, real, real, keep, grace);
     }
 
     /** @return these snapshots, pruned as the arguments say */
     public Snapshots keep(int generations, Duration grace) {
-        return new Snapshots(engine, link, lockKey, generations, grace);
+        return new Snapshots(engine, self, link, lockKey, generations, grace);
     }
 
     /** @see dev.durafile.SnapshotDirectory#current */
@@ -210,6 +214,7 @@ public final class Snapshots {
         try (FileBinding.Directory p = binding.openDirectory(parent)) {
             Name genName = Name.of(name);
             p.createDirectory(genName, DIRECTORY_MODE);
+            checkOwnedBySelf(p.stat(genName), gen, name);
             try (Builder b = new Builder(binding, p.openDirectory(genName), gen)) {
                 body.accept(b);
                 List<Rounds.Step> round = b.syncs();
@@ -238,6 +243,21 @@ public final class Snapshots {
         }
         prune(name);
         return gen;
+    }
+
+    /**
+     * A file system that gives new files another owner (NFS with root squashed, a FUSE file system
+     * creating for another user) would leave the generation changeable by that user once published:
+     * refused, the generation removed.
+     */
+    private void checkOwnedBySelf(FileBinding.Stat made, Path gen, Path name) throws IOException {
+        if (self != null && made != null && made.owner != null && !self.equals(made.owner)) {
+            AccessDeniedException e = new AccessDeniedException(link.toString(), null, "publish snapshot failed: the"
+                    + " file system gives the new generation " + gen + " to user " + made.owner + ", not to user "
+                    + self + " who runs this process, so that user could change what readers of the link see");
+            deleteTree(name, e);
+            throw e;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -152,6 +153,7 @@ final class TrustedPath {
         FileSystem fs = abs.getFileSystem();
         Path cur = abs.getRoot();
         FileBinding.Directory d = binding.openDirectory(cur);
+        Deque<Path> made = new ArrayDeque<>();
         try {
             FileBinding.Stat s = d.stat(Name.of(fs, "."));
             Object root = s == null ? null : s.owner;
@@ -180,6 +182,7 @@ final class TrustedPath {
                     d.createDirectory(name, rest.isEmpty() ? 0700 : 0755);
                     d.sync();
                     created = true;
+                    made.push(next);
                     entry = d.stat(name);
                 }
                 if (entry != null && entry.kind == FileBinding.Kind.SYMLINK) {
@@ -222,7 +225,23 @@ final class TrustedPath {
             return d;
         } catch (IOException | RuntimeException | Error e) {
             Closing.closeAfter(d, e);
+            removeMade(made, e);
             throw e;
+        }
+    }
+
+    /**
+     * After a failed walk, removes the directories it created, deepest first, if they are still empty (a
+     * file system that gives new directories another owner, like NFS with root squashed, fails the walk
+     * right after creating one). Their parents were checked, so nobody else can have swapped them.
+     */
+    private static void removeMade(Deque<Path> made, Throwable cause) {
+        for (Path p : made) {
+            try {
+                Files.delete(p);
+            } catch (IOException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 

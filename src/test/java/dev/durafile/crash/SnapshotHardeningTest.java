@@ -124,6 +124,26 @@ class SnapshotHardeningTest {
         assertThat(names).filteredOn(n -> n.startsWith("2e63fe2e67656e2d")).hasSize(1);
     }
 
+    /**
+     * On a file system that gives root's new files to another user, a published generation would be
+     * that user's to change: the publish is refused and the generation removed.
+     */
+    @Test
+    void aFileSystemThatGivesNewGenerationsAnotherOwnerIsRefused() throws Exception {
+        Path mnt = dev.durafile.Mounts.mountCreatingFor(dir, 1000);
+        try {
+            Path config = mnt.resolve("config");
+            assertThatThrownBy(() -> SnapshotDirectory.open(config).publish(Map.of("a", bytes("1"))))
+                    .isInstanceOf(java.nio.file.AccessDeniedException.class)
+                    .hasMessageContaining(config + ": publish snapshot failed: the file system gives the new generation")
+                    .hasMessageContaining("to user 1000, not to user 0 who runs this process");
+            // the lock file stays (empty; every publish here is refused)
+            assertThat(TestSupport.names(mnt)).containsExactly(".config.lock");
+        } finally {
+            dev.durafile.Mounts.unmount(mnt);
+        }
+    }
+
     @Test
     void theLockFileIsTheOwnersAloneAndNeverFollowsALink() throws Exception {
         SnapshotDirectory s = SnapshotDirectory.open(link);

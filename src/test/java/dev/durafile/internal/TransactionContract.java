@@ -339,6 +339,30 @@ abstract class TransactionContract {
     }
 
     /**
+     * On a file system that gives root's new files to another user (NFS with root squashed; here a FUSE
+     * passthrough creating for user 1000), the journal the walk creates belongs to that user: refused,
+     * and the directories the walk created are removed again.
+     */
+    @Test
+    void aJournalOnAFileSystemThatGivesNewFilesAnotherOwnerIsRefusedAndNotLeftBehind() throws Exception {
+        Path mnt = Mounts.mountCreatingFor(dir, 1000);
+        try {
+            Path journal = mnt.resolve("journal");
+            assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
+                    .isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining(journal + ": open journal failed: it belongs to user 1000, not to user 0");
+            Path deeper = mnt.resolve("a/b/journal");
+            assertThatThrownBy(() -> engine().transaction(deeper, WriteOptions.defaults()))
+                    .isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining(deeper + ": open journal failed: the directory " + mnt.resolve("a")
+                            + " above it belongs to user 1000, neither root nor user 0");
+            assertThat(TestSupport.names(mnt)).isEmpty();
+        } finally {
+            Mounts.unmount(mnt);
+        }
+    }
+
+    /**
      * A record names its directories by path and inode number. A user who owned a directory a committed
      * transaction deleted in swaps it, after a crash, for a link to a directory on another file system
      * whose inode numbers match: recovery must not delete there.
