@@ -425,11 +425,14 @@ public final class AtomicFiles {
      *     that changes these files. Before this JVM's first transaction on it, it is recovered
      *     ({@link #recover(Path)}).
      * @return the transaction; commit or close it
-     * @throws java.nio.file.AccessDeniedException if the journal (by its real path) does not belong to
-     *     the user this process creates files as, or is writable by its group or others (an ACL granting
-     *     write shows there too), or a directory above it belongs to someone other than root or that
-     *     user, or is writable by its group or others without being sticky: whoever could change the
-     *     journal could make recovery rename and delete files with this process's rights
+     * @throws java.nio.file.AccessDeniedException if the journal (by its real path, whatever name ends
+     *     it) does not belong to the user this process creates files as (as on a file system that gives
+     *     root's new files to another user; the directories this call created are removed again), or is
+     *     writable by its group or others (an ACL granting write shows there too), or a directory above it
+     *     belongs to someone other than root or that user, or is writable by its group or others without
+     *     being sticky: whoever could change the journal could make recovery rename and delete files with
+     *     this process's rights; with java.nio also if {@code java.io.tmpdir}, where this process learns
+     *     its own user, is not root's or others can rename entries in it
      * @throws java.nio.file.FileSystemException if recovery before it found a committed transaction it
      *     could not finish (see {@link #recover(Path)})
      * @throws IOException if the journal cannot be made or read

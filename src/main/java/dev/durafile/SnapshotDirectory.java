@@ -33,6 +33,10 @@ import java.util.Objects;
  * defaults: keep 2, grace 10 seconds. Publishes of one link, in this process and others, take turns
  * (a lock file {@code .<link>.lock} beside it). The link's directory must be writable by its owner
  * alone: whoever else could write it could swap a generation in.
+ *
+ * <p>The link's name is kept as bytes: the lock file and the generations are named from the bytes of
+ * the link's own name, so a name that does not decode is published at that name, and two such names
+ * never share generations.
  */
 public final class SnapshotDirectory {
     private final Snapshots snapshots;
@@ -45,8 +49,12 @@ public final class SnapshotDirectory {
      * @param link the path readers use: a symbolic link to the current generation, or nothing yet (the
      *     first publish creates it); its directory must exist
      * @return the snapshot directory, keeping 2 old generations and a grace period of 10 seconds
-     * @throws java.nio.file.FileSystemException if {@code link} is something other than a symbolic link,
-     *     or its directory is writable by its group or others
+     * @throws java.nio.file.AccessDeniedException if its directory, by whatever name reached (a final
+     *     {@code .} or {@code ..} too), is writable by its group or others (sticky or not), or it or a
+     *     directory above it belongs to someone other than root or the user this process creates files
+     *     as, or a symbolic link on the way does, or (java.nio only) {@code java.io.tmpdir}, where this
+     *     process learns its own user, is not root's or others can rename entries in it
+     * @throws java.nio.file.FileSystemException if {@code link} is something other than a symbolic link
      */
     public static SnapshotDirectory open(Path link) throws IOException {
         return new SnapshotDirectory(Snapshots.open(AtomicFiles.engine(), link, 2, Duration.ofSeconds(10)));
@@ -70,6 +78,10 @@ public final class SnapshotDirectory {
      * {@link SnapshotFiles} for names), durably, then switches the link to it.
      *
      * @return the new generation's directory
+     * @throws java.nio.file.AccessDeniedException if the file system gives the new generation to another
+     *     user than this process's (NFS with root squashed does): that user could change it; nothing is
+     *     published and the generation is removed
+     * @throws java.nio.file.FileSystemException if something but a regular file is at the lock file's name
      * @throws IOException if it cannot be built: the previous generation stays current and the partial
      *     one is removed
      */
@@ -87,6 +99,8 @@ public final class SnapshotDirectory {
      * it. If {@code body} throws, nothing is published.
      *
      * @return the new generation's directory
+     * @throws IOException what {@code body} throws, or as {@link #publish(Map)}; in every case the
+     *     previous generation stays current and the partial one is removed
      */
     public Path publish(IOConsumer<SnapshotFiles> body) throws IOException {
         return snapshots.publish(body);
