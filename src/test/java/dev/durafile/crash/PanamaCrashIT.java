@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash layers 1 to 3 and 5 for the panama backend, whose children run from the packaged multi-release
  * jar with native access (JDK 22+): single writes, transactions (their commit, their recovery, a child
- * committing in a loop, power cuts) and snapshot publishes (power cuts).
+ * committing in a loop, power cuts) and snapshot publishes (their system calls, power cuts).
  */
 class PanamaCrashIT {
     private static final List<String> FLAGS = List.of(Backends.NATIVE_ACCESS_FLAG);
@@ -71,9 +71,19 @@ class PanamaCrashIT {
     }
 
     @Test
-    void powerCutAtEveryPointOfASnapshotPublishLeavesOneWholeGeneration() throws Exception {
+    void aKillAtEverySystemCallOfASnapshotPublishLeavesOneWholeGeneration() throws Exception {
+        java.nio.file.Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(SnapshotDirectoryTest.killEverywhere(work, "snapshot", snapshotFlags(), false)).isEmpty();
+    }
+
+    private static List<String> snapshotFlags() {
         List<String> flags = new java.util.ArrayList<>(FLAGS);
         flags.add("-Ddurafile.backend=panama");
-        assertThat(PowerLossCrashTest.cutSnapshotEverywhere(work, "snapshot", flags)).isEmpty();
+        return flags;
+    }
+
+    @Test
+    void powerCutAtEveryPointOfASnapshotPublishLeavesOneWholeGeneration() throws Exception {
+        assertThat(PowerLossCrashTest.cutSnapshotEverywhere(work, "snapshot", snapshotFlags())).isEmpty();
     }
 }

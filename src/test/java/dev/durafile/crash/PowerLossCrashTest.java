@@ -147,13 +147,14 @@ class PowerLossCrashTest {
     }
 
     /**
-     * A transaction of three files in two directories (jna), the power cut at every system call of the
+     * A transaction of three files in two directories, the power cut at every system call of the
      * committing thread and after it returned, then recovery on the image as found: all three files one
      * complete version, the new one once the commit returned.
      */
-    @Test
-    void powerCutAtEveryPointOfATransactionIsAllOrNothingAfterRecovery() throws Exception {
-        assertThat(cutTransactionEverywhere(work, "jna", List.of())).isEmpty();
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "nio"})
+    void powerCutAtEveryPointOfATransactionIsAllOrNothingAfterRecovery(String backend) throws Exception {
+        assertThat(cutTransactionEverywhere(work, backend, List.of())).isEmpty();
     }
 
     /**
@@ -189,9 +190,10 @@ class PowerLossCrashTest {
      * A snapshot publish of three files (two directories deep), the power cut at every system call and
      * after it returned: the link leads to one whole generation, the new one once the publish returned.
      */
-    @Test
-    void powerCutAtEveryPointOfASnapshotPublishLeavesOneWholeGeneration() throws Exception {
-        assertThat(cutSnapshotEverywhere(work, "snapshot", List.of("-Ddurafile.backend=jna"))).isEmpty();
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "nio"})
+    void powerCutAtEveryPointOfASnapshotPublishLeavesOneWholeGeneration(String backend) throws Exception {
+        assertThat(cutSnapshotEverywhere(work, "snapshot", List.of("-Ddurafile.backend=" + backend))).isEmpty();
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,33 +191,39 @@ class SnapshotDirectoryTest {
         assertThat(Files.readString(link.resolve("a.txt"))).isEqualTo("1000");
     }
 
-    @Test
-    void aKillAtEverySystemCallOfAPublishLeavesOneWholeGenerationAndTheNextPublishCleansUp() throws Exception {
-        List<String> violations = killEverywhere("snapshot", false);
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "nio"})
+    void aKillAtEverySystemCallOfAPublishLeavesOneWholeGenerationAndTheNextPublishCleansUp(String backend)
+            throws Exception {
+        List<String> violations = killEverywhere(dir, "snapshot", List.of("-Ddurafile.backend=" + backend), false);
         assertThat(violations).isEmpty();
     }
 
     @Test
     void negativeControlRewritingTheCurrentGenerationInPlaceIsCaught() throws Exception {
-        assertThat(killEverywhere("naive-snapshot", true)).anyMatch(v -> v.contains("not one whole version"));
+        assertThat(killEverywhere(dir, "naive-snapshot", List.of("-Ddurafile.backend=jna"), true))
+                .anyMatch(v -> v.contains("not one whole version"));
     }
 
     /**
+     * @param dir a directory of this user's alone, holding the link {@code config}
+     * @param flags the child JVM's flags (the backend)
      * @param writesOnly kill only at the writes (where the negative control's damage happens)
      * @return the violations of a publish by {@code writer} killed at each of its system calls
      */
-    private List<String> killEverywhere(String writer, boolean writesOnly) throws Exception {
+    static List<String> killEverywhere(Path dir, String writer, List<String> flags, boolean writesOnly)
+            throws Exception {
         InjectedCrash.assumeStrace();
-        List<String> flags = List.of("-Ddurafile.backend=jna");
+        Path link = dir.resolve("config");
         SnapshotDirectory s = SnapshotDirectory.open(link).keep(1, Duration.ZERO);
-        reset(s);
+        reset(dir, s);
         List<InjectedCrash.Point> points = InjectedCrash.enumerateAsIs(dir, writer, link, flags);
         if (writesOnly) {
             points.removeIf(p -> p.syscall == null || !p.syscall.equals("write"));
         }
         List<String> violations = new ArrayList<>();
         for (InjectedCrash.Point p : points) {
-            reset(s);
+            reset(dir, s);
             InjectedCrash.Outcome o = InjectedCrash.run(dir, writer, link, 1, p, flags);
             String v = whole(s.current(), o.acked ? 1 : 0);
             if (v == null && !writesOnly) {
@@ -232,13 +240,13 @@ class SnapshotDirectoryTest {
                 violations.add(p + ": " + v);
             }
         }
-        LOG.info("{}: {} kill points, {} violations", writer, points.size(), violations.size());
+        LOG.info("{} {}: {} kill points, {} violations", writer, flags, points.size(), violations.size());
         assertThat(points.size()).isGreaterThan(3);
         return violations;
     }
 
     /** Leaves only generation 0, current. */
-    private void reset(SnapshotDirectory s) throws IOException {
+    private static void reset(Path dir, SnapshotDirectory s) throws IOException {
         for (String n : TestSupport.names(dir)) {
             if (n.startsWith(".config") || n.startsWith("config")) {
                 Path p = dir.resolve(n);
