@@ -32,6 +32,14 @@ public interface FileBinding {
     }
 
     /**
+     * @return the user this process runs as (its effective user) as this binding reports owners, or
+     *     null where the binding cannot tell (java.nio)
+     */
+    default Object processUser() {
+        return null;
+    }
+
+    /**
      * Opens a directory for creating, renaming and syncing entries relative to it. Symbolic links in
      * {@code dir} are followed.
      *

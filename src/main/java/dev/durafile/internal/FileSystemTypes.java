@@ -30,7 +30,22 @@ final class FileSystemTypes {
     private static final java.util.Set<String> WITH_HARD_LINKS = java.util.Set.of("ext2/ext3/ext4", "ext2", "ext3",
             "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "zfs", "bcachefs", "ramfs", "nfs", "nfs4");
 
+    /**
+     * Local file systems that give a new file the owner of the process that creates it: not NFS (root
+     * squashed), FUSE (whatever its daemon says), vfat or other mounts with owners of their own.
+     */
+    private static final java.util.Set<String> OWN_OWNERS = java.util.Set.of("ext2/ext3/ext4", "ext2", "ext3",
+            "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "zfs", "bcachefs", "ramfs", "overlay");
+
     private FileSystemTypes() {
+    }
+
+    /**
+     * @param type a type as {@link #name} or the mount table names it
+     * @return true if that file system gives each new file its creator as owner
+     */
+    static boolean keepsCreatorAsOwner(String type) {
+        return OWN_OWNERS.contains(type);
     }
 
     /**

@@ -39,6 +39,8 @@ final class JnaLibC implements LibC {
 
         static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
 
+        static native int geteuid();
+
         static native long flistxattr(int fd, byte[] list, long size) throws LastErrorException;
 
         static native long fgetxattr(int fd, byte[] name, byte[] value, long size) throws LastErrorException;
@@ -121,6 +123,11 @@ final class JnaLibC implements LibC {
     @Override
     public int mkdirat(int dirfd, byte[] path, int mode) {
         return (int) call(() -> C.mkdirat(dirfd, path, mode));
+    }
+
+    @Override
+    public int geteuid() {
+        return C.geteuid();
     }
 
     @Override

@@ -528,19 +528,24 @@ final class Journal {
         private final FileSystem fs;
         /** The journal's file system: every directory a transaction changes is on it (staging checks that). */
         private final Object device;
+        /** The user this process creates files as: only its links and root's are followed to a directory. */
+        private final Object self;
         private final Map<String, FileBinding.Directory> open = new LinkedHashMap<>();
 
-        Directories(Engine engine, FileSystem fs, Object device) {
+        Directories(Engine engine, FileSystem fs, Object device, Object self) {
             this.engine = engine;
             this.fs = fs;
             this.device = device;
+            this.self = self;
         }
 
         /**
          * The record names a directory by path and inode number (device numbers may change at a reboot),
          * so the directory its path leads to now must be on the journal's file system (as every directory
-         * of a transaction is) and have that inode number: a path someone swapped for a link to another
-         * file system, where the same number is another directory, is not the transaction's.
+         * of a transaction is) and have that inode number, and the path is followed through a symbolic
+         * link only if root or this process's user made it: a directory someone who owned it removed and
+         * swapped for a link of theirs (to another file system, or to a directory that got its inode
+         * number again) is not the transaction's.
          *
          * @return the entry's directory, or null if it is gone or is not the directory the transaction used
          */
@@ -552,8 +557,13 @@ final class Journal {
             Path dir = Name.toPath(fs, e.directory);
             FileBinding.Directory d;
             try {
-                d = engine.bindingFor(dir).openDirectory(dir);
-            } catch (NoSuchFileException e1) {
+                d = TrustedPath.linksOnly("recover journal", "whoever made a link could redirect recovery")
+                        .open(engine.bindingFor(dir), dir, self);
+            } catch (NoSuchFileException | TrustedPath.Refused e1) {
+                if (e1 instanceof TrustedPath.Refused) {
+                    LOG.warn("{}: not the directory the transaction changed ({}); its changes there are not applied",
+                            dir, e1.getMessage());
+                }
                 open.put(k, null);
                 return null;
             }
@@ -610,9 +620,11 @@ final class Journal {
     private Outcome rollForward(Engine engine, JournalRecord.Parsed r, List<String> problems) throws IOException {
         FileSystem fs = path.getFileSystem();
         int before = problems.size();
-        try (Directories dirs = new Directories(engine, fs, device)) {
+        try (Directories dirs = new Directories(engine, fs, device, self)) {
             int n = r.entries.size();
             Found[] found = new Found[n];
+            boolean[] gone = new boolean[n];
+            List<Path> unreachable = new ArrayList<>();
             boolean missing = false;
             boolean published = false;
             for (int i = 0; i < n; i++) {
@@ -621,14 +633,19 @@ final class Journal {
                     continue;
                 }
                 FileBinding.Directory d = dirs.of(e);
-                if (d != null && e.op != JournalRecord.WRITE) {
+                if (d == null) {
+                    // its target and its temp went with it: nothing of it can be published, nor deleted
+                    gone[i] = true;
+                    unreachable.add(Name.toPath(fs, e.directory).resolve(Name.of(fs, e.name).path()));
                     continue;
                 }
-                ContentKey k = d == null ? null : ContentKey.parse(r.tempKeys.get(i));
-                if (k == null || d == null) {
-                    problems.add(Name.toPath(fs, e.directory).resolve(Name.of(fs, e.name).path()) + ": "
-                            + (d != null ? "its record entry is malformed" : "its directory is gone or is no longer"
-                                    + " the one the transaction changed"));
+                if (e.op != JournalRecord.WRITE) {
+                    continue;
+                }
+                ContentKey k = ContentKey.parse(r.tempKeys.get(i));
+                if (k == null) {
+                    problems.add(Name.toPath(fs, e.directory).resolve(Name.of(fs, e.name).path())
+                            + ": its record entry is malformed");
                     continue;
                 }
                 found[i] = find(d, Name.of(fs, e.subject), Name.of(fs, e.name), k);
@@ -642,9 +659,14 @@ final class Journal {
                 discard(engine, r);
                 return Outcome.DISCARDED;
             }
+            if (!unreachable.isEmpty()) {
+                LOG.warn("{}: a committed transaction's changes of {} are not applied: their directories are gone or"
+                        + " are no longer the ones it changed (removed, or replaced by someone else); the rest of it"
+                        + " is", path, unreachable);
+            }
             for (int i = 0; i < n; i++) {
                 JournalRecord.Entry e = r.entries.get(i);
-                if (r.tempKeys.get(i).isEmpty()) {
+                if (r.tempKeys.get(i).isEmpty() || gone[i]) {
                     continue;
                 }
                 FileBinding.Directory d = dirs.of(e);
@@ -711,7 +733,7 @@ final class Journal {
     /** Removes the temps of a transaction that never committed (those still there and regular files). */
     private void discard(Engine engine, JournalRecord.Parsed r) throws IOException {
         FileSystem fs = path.getFileSystem();
-        try (Directories dirs = new Directories(engine, fs, device)) {
+        try (Directories dirs = new Directories(engine, fs, device, self)) {
             for (JournalRecord.Entry e : r.entries) {
                 if (e.op != JournalRecord.WRITE) {
                     continue;

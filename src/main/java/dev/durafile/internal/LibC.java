@@ -28,6 +28,9 @@ interface LibC {
 
     int mkdirat(int dirfd, byte[] path, int mode);
 
+    /** @return the effective user id of this process (the call never fails) */
+    int geteuid();
+
     /** @return the size of the NUL-separated list of the file's extended attribute names placed in {@code buf} */
     int flistxattr(int fd, byte[] buf);
 

@@ -108,6 +108,11 @@ final class NativeBinding implements FileBinding {
         return libc.name();
     }
 
+    @Override
+    public Object processUser() {
+        return libc.geteuid();
+    }
+
     private IOException failure(long result, String operation, Path file, Path other) {
         int errno = (int) -result;
         return Failures.ofErrno(errno, libc.strerror(errno), operation, file, other);

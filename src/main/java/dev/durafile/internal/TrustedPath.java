@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -13,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A directory this process acts in with its own rights on what it finds there (a journal, whose records
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * walks once.
  */
 final class TrustedPath {
+    private static final Logger LOG = LoggerFactory.getLogger(TrustedPath.class);
     /** Symbolic links followed on the way, at most (as the kernel's ELOOP). */
     private static final int MAX_SYMLINKS = 40;
 
@@ -35,6 +39,8 @@ final class TrustedPath {
     private final String why;
     private final boolean own;
     private final boolean create;
+    /** False to check only the links on the way (see {@link #linksOnly}), not the directories. */
+    private final boolean checks;
     private Path real;
     private boolean created;
 
@@ -46,10 +52,33 @@ final class TrustedPath {
      *     directory itself {@code 0700}, less the umask, each parent synced
      */
     TrustedPath(String operation, String why, boolean own, boolean create) {
+        this(operation, why, own, create, true);
+    }
+
+    private TrustedPath(String operation, String why, boolean own, boolean create, boolean checks) {
         this.operation = operation;
         this.why = why;
         this.own = own;
         this.create = create;
+        this.checks = checks;
+    }
+
+    /**
+     * @return a walk that follows a symbolic link only if root or this process's user made it, and
+     *     checks nothing else: for reaching a directory another user may own (a target's, named in a
+     *     journal record) without letting that user redirect the walk elsewhere with a link of theirs
+     */
+    static TrustedPath linksOnly(String operation, String why) {
+        return new TrustedPath(operation, why, false, false, false);
+    }
+
+    /** A directory or link on the way, or the directory itself, that is not to be trusted. */
+    static final class Refused extends AccessDeniedException {
+        private static final long serialVersionUID = 1;
+
+        Refused(Path file, String reason) {
+            super(file.toString(), null, reason);
+        }
     }
 
     /** @return the real path the walk reached */
@@ -77,7 +106,7 @@ final class TrustedPath {
         FileSystem fs = near.getFileSystem();
         Path dir = fs == FileSystems.getDefault() ? Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
                 : near.getRoot();
-        List<Object> key = List.of(binding.getClass(), dir);
+        List<Object> key = List.of(binding.getClass(), binding.name(), dir);
         Object known = USERS.get(key);
         if (known != null) {
             return known;
@@ -91,11 +120,16 @@ final class TrustedPath {
             throw Failures.of(operation, near, "cannot learn the user this process creates files as from a file of"
                     + " its own in " + dir + " (" + e + ")");
         }
+        Object process = binding.processUser();
+        if (untrusted == null && process != null && user != null && !process.equals(user)) {
+            untrusted = "gives this process's new files to user " + user + ", though it runs as user " + process
+                    + " (a file system that assigns owners of its own, as NFS with root squashed does)";
+        }
         if (untrusted != null) {
-            throw new AccessDeniedException(near.toString(), null, operation + " failed: java.nio reads the owner of"
-                    + " a file by its name, so the directory " + dir + " where this process learns its own user must"
-                    + " belong to root and be writable by nobody else unless sticky, and it " + untrusted + "; set"
-                    + " java.io.tmpdir to such a directory (like /tmp), or use the panama or jna backend");
+            throw new Refused(near, operation + " failed: this process learns its own user from a file it creates"
+                    + " in " + dir + ", which " + untrusted + "; set java.io.tmpdir to a local directory of root's that"
+                    + " others cannot rename entries in (like /tmp)" + (binding.statsDescriptors() ? ""
+                    : ", or use the panama or jna backend (java.nio reads that file's owner by its name)"));
         }
         if (user != null) {
             USERS.put(key, user);
@@ -106,7 +140,9 @@ final class TrustedPath {
     /**
      * Where the probe's owner is read by its name, whoever else can rename entries of its directory could
      * swap in a file of theirs and be taken for the running user: the directory must be root's and
-     * writable by nobody else, unless it is sticky (like {@code /tmp}).
+     * writable by nobody else, unless it is sticky (like {@code /tmp}). And where the binding cannot tell
+     * this process's user to compare the probe's owner with, the directory must be on a local file system
+     * that gives new files their creator as owner (not NFS or FUSE).
      *
      * @return null if it is, else what it is instead
      */
@@ -124,6 +160,18 @@ final class TrustedPath {
         }
         if (!s.owner.equals(root)) {
             return "belongs to user " + s.owner;
+        }
+        String type;
+        try {
+            type = Files.getFileStore(dir).type();
+        } catch (IOException e) {
+            // the JDK reads the type from the mount table, which needs /proc: taken to keep owners
+            LOG.debug("{}: file system type unknown ({}); taken to give new files their creator as owner", dir,
+                    e.toString());
+            return null;
+        }
+        if (!FileSystemTypes.keepsCreatorAsOwner(type)) {
+            return "is on a file system (" + type + ") that may give new files an owner of its own";
         }
         return (s.mode & 022) != 0 && !s.sticky
                 ? "is writable by its group or others (mode " + String.format(Locale.ROOT, "%04o", s.mode) + ", not sticky)"
@@ -187,7 +235,7 @@ final class TrustedPath {
                 }
                 if (entry != null && entry.kind == FileBinding.Kind.SYMLINK) {
                     if (entry.owner != null && self != null && !entry.owner.equals(self) && !entry.owner.equals(root)) {
-                        throw new AccessDeniedException(abs.toString(), null, operation + " failed: the symbolic link "
+                        throw new Refused(abs, operation + " failed: the symbolic link "
                                 + next + " on the way to it belongs to user " + entry.owner + ", neither root nor user "
                                 + self + " who runs this process; " + why);
                     }
@@ -204,9 +252,11 @@ final class TrustedPath {
                     }
                     continue;
                 }
-                if (entry == null || entry.kind != FileBinding.Kind.DIRECTORY) {
-                    throw Failures.of(operation, abs, next + " is " + (entry == null ? "missing" : "not a directory ("
-                            + entry + ")"));
+                if (entry == null) {
+                    throw new NoSuchFileException(abs.toString(), null, operation + " failed: " + next + " is missing");
+                }
+                if (entry.kind != FileBinding.Kind.DIRECTORY) {
+                    throw Failures.of(operation, abs, next + " is not a directory (" + entry + ")");
                 }
                 FileBinding.Directory child = d.openDirectory(name);
                 Closing.closeAfter(d, null);
@@ -261,19 +311,19 @@ final class TrustedPath {
      */
     private void check(FileBinding.Stat s, Object root, Object self, Path at, boolean last, Path shown)
             throws AccessDeniedException {
-        if (s == null || s.owner == null || s.mode < 0 || self == null) {
+        if (!checks || s == null || s.owner == null || s.mode < 0 || self == null) {
             return;
         }
         String where = last ? "it" : "the directory " + at + " above it";
         boolean ownedBySelf = s.owner.equals(self);
         if (last && own ? !ownedBySelf : !ownedBySelf && !s.owner.equals(root)) {
-            throw new AccessDeniedException(shown.toString(), null, operation + " failed: " + where + " belongs to user "
+            throw new Refused(shown, operation + " failed: " + where + " belongs to user "
                     + s.owner + (last && own ? ", not to " : ", neither root nor ") + "user " + self
                     + " who runs this process; " + why + " (run this as that user, or use a directory of this user's"
                     + " own)");
         }
         if ((s.mode & 022) != 0 && (last || !s.sticky)) {
-            throw new AccessDeniedException(shown.toString(), null, operation + " failed: " + where + " is writable"
+            throw new Refused(shown, operation + " failed: " + where + " is writable"
                     + " by its group or others (mode " + String.format(Locale.ROOT, "%04o", s.mode)
                     + (last ? "" : ", not sticky") + "); " + why + ", so it must be writable by its owner alone");
         }

@@ -68,6 +68,11 @@ public final class JsonFiles {
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final String LOCK_SUFFIX = ".lock";
     /**
+     * The lock file's mode (less the umask): its owner's and group's to lock, nobody else's: another
+     * user who could open it could hold a lock on it and stall every update.
+     */
+    private static final int LOCK_FILE_MODE = 0660;
+    /**
      * Per-file locks of this JVM, keyed by the lock file's directory identity and name; an entry lives
      * while a thread holds or awaits it.
      */
@@ -302,7 +307,7 @@ public final class JsonFiles {
             forget(site.key);
             throw new OverlappingFileLockException();
         }
-        try (FileChannel channel = LockFiles.open(site.dir, site.lockName, "open lock file", null)) {
+        try (FileChannel channel = LockFiles.open(site.dir, site.lockName, "open lock file", LOCK_FILE_MODE)) {
             // the file lock is released when the channel closes
             channel.lock();
             T current = readOrInitial(file, type, initial, mapper, options.symlinkPolicy());

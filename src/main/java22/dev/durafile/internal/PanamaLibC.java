@@ -97,6 +97,7 @@ final class PanamaLibC implements LibC {
             CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(PTR, INT));
+    private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(INT));
 
     /** The longest C string strerror is trusted to return; glibc's texts are far shorter. */
     private static final long STRERROR_MAX = 1024;
@@ -193,6 +194,15 @@ final class PanamaLibC implements LibC {
     @Override
     public int mkdirat(int dirfd, byte[] path, int mode) {
         return (int) withErrno((s, a) -> (int) MKDIRAT.invokeExact(s, dirfd, cPath(a, path), mode));
+    }
+
+    @Override
+    public int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
     }
 
     @Override

@@ -65,6 +65,11 @@ final class FaultyLibC implements LibC {
     }
 
     @Override
+    public int geteuid() {
+        return real.geteuid();
+    }
+
+    @Override
     public int flistxattr(int fd, byte[] buf) {
         return real.flistxattr(fd, buf);
     }

@@ -71,6 +71,16 @@ class ForwardingBinding implements FileBinding {
     }
 
     @Override
+    public boolean statsDescriptors() {
+        return real.statsDescriptors();
+    }
+
+    @Override
+    public Object processUser() {
+        return real.processUser();
+    }
+
+    @Override
     public Directory openDirectory(Path dir) throws IOException {
         beforeOpenDirectory.run(dir.toString());
         return new ForwardingDirectory(real.openDirectory(dir));

@@ -35,10 +35,10 @@ class NioTransactionTest extends TransactionContract {
         try {
             assertThatThrownBy(() -> engine().transaction(journal, WriteOptions.defaults()))
                     .isInstanceOf(AccessDeniedException.class)
-                    .hasMessageContaining(journal + ": open journal failed: java.nio reads the owner of a file by its"
-                            + " name, so the directory " + tmp + " where this process learns its own user must belong"
-                            + " to root and be writable by nobody else unless sticky, and it is writable by its group or"
-                            + " others (mode 0777, not sticky)");
+                    .hasMessageContaining(journal + ": open journal failed: this process learns its own user from a"
+                            + " file it creates in " + tmp + ", which is writable by its group or others (mode 0777, not"
+                            + " sticky); set java.io.tmpdir to a local directory of root's that others cannot rename"
+                            + " entries in (like /tmp), or use the panama or jna backend");
         } finally {
             System.setProperty("java.io.tmpdir", saved);
         }

@@ -363,6 +363,36 @@ abstract class TransactionContract {
     }
 
     /**
+     * A {@code java.io.tmpdir} on a file system that gives root's new files another user (NFS with root
+     * squashed; here a FUSE passthrough creating for user 1000) would make this process take that user
+     * for its own, and trust that user's journal: refused.
+     */
+    @Test
+    void aTemporaryDirectoryThatGivesNewFilesAnotherOwnerIsRefusedForLearningTheUser() throws Exception {
+        Path mnt = Mounts.mountCreatingFor(dir, 1000);
+        Path a = Files.write(dir.resolve("a"), OLD);
+        Path journal = journalWithACommittedRecord(dir, a);
+        chown(journal, 1000);
+        chown(journal.resolve("planted.tx"), 1000);
+        String saved = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", mnt.toString());
+        try {
+            String why = Backends.load(backend()).processUser() != null
+                    ? "which gives this process's new files to user 1000, though it runs as user 0"
+                    : "that may give new files an owner of its own";
+            assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining(journal + ": open journal failed: this process learns its own user from a"
+                            + " file it creates in " + mnt + ", which ")
+                    .hasMessageContaining(why);
+        } finally {
+            System.setProperty("java.io.tmpdir", saved);
+            Mounts.unmount(mnt);
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(OLD);
+        assertThat(journal.resolve("planted.tx")).exists();
+    }
+
+    /**
      * A record names its directories by path and inode number. A user who owned a directory a committed
      * transaction deleted in swaps it, after a crash, for a link to a directory on another file system
      * whose inode numbers match: recovery must not delete there.
@@ -371,30 +401,86 @@ abstract class TransactionContract {
     void recoveryNeverActsInADirectoryOnAnotherFileSystemWithTheRecordedInodeNumber() throws Exception {
         Path other = Mounts.mount(dir, "tmpfs");
         try {
-            Path rootOnly = Files.createDirectories(other.resolve("rootonly"));
-            Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwx------"));
-            Path secret = Files.write(rootOnly.resolve("secret"), OLD);
-            Path spool = Files.createSymbolicLink(dir.resolve("spool"), rootOnly);
-            Path journal = Files.createDirectories(dir.resolve("journal"));
-            Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
-            UUID txid = UUID.randomUUID();
-            CRC32C crc = new CRC32C();
-            byte[] header = JournalRecord.header(txid);
-            crc.update(header);
-            byte[] entry = JournalRecord.entry(new JournalRecord.Entry(JournalRecord.DELETE, Name.bytes(spool),
-                    String.valueOf(Files.getAttribute(rootOnly, "unix:ino")), bytes("secret"),
-                    bytes(String.valueOf(Files.getAttribute(secret, "unix:ino")))));
-            crc.update(entry);
-            Files.write(journal.resolve(txid + ".tx"), concat(header, entry, JournalRecord.footer(crc,
-                    List.of("delete"))));
-            assertThatThrownBy(() -> engine().recover(journal)).isInstanceOf(FileSystemException.class)
-                    .hasMessageContaining(spool.resolve("secret") + ": its directory is gone or is no longer the one"
-                            + " the transaction changed");
-            assertThat(Files.readAllBytes(secret)).isEqualTo(OLD);
-            assertThat(journal.resolve(txid + ".tx")).exists();
+            recoveryThroughALinkLeavesTheFileItLeadsTo(other, false);
         } finally {
             Mounts.unmount(other);
         }
+    }
+
+    /**
+     * The same on one file system, where inode numbers are reused: the user removed the directory, a
+     * directory of root's got its inode number (and a file in it the recorded file's), and the user put
+     * a link of theirs to it where the directory was. Recovery follows only root's and its own links.
+     */
+    @Test
+    void recoveryNeverFollowsAnotherUsersLinkToADirectoryWithTheRecordedInodeNumber() throws Exception {
+        assumeTrue(TestSupport.isRoot(), "a link of another user needs root to make");
+        recoveryThroughALinkLeavesTheFileItLeadsTo(Files.createDirectories(dir.resolve("same")), true);
+    }
+
+    /**
+     * Plants a committed record deleting {@code spool/secret}, where {@code spool} is now a link (of user
+     * 1000 if {@code othersLink}) to a root-only directory in {@code where} holding {@code secret}, both
+     * of the recorded inode numbers; recovery must leave the file and finish the record without it.
+     */
+    private void recoveryThroughALinkLeavesTheFileItLeadsTo(Path where, boolean othersLink) throws Exception {
+        Path rootOnly = Files.createDirectories(where.resolve("rootonly"));
+        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwx------"));
+        Path secret = Files.write(rootOnly.resolve("secret"), OLD);
+        Path spool = Files.createSymbolicLink(dir.resolve("spool"), rootOnly);
+        if (othersLink) {
+            chown(spool, 1000);
+        }
+        Path journal = Files.createDirectories(dir.resolve("journal"));
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwx------"));
+        UUID txid = UUID.randomUUID();
+        CRC32C crc = new CRC32C();
+        byte[] header = JournalRecord.header(txid);
+        crc.update(header);
+        byte[] entry = JournalRecord.entry(new JournalRecord.Entry(JournalRecord.DELETE, Name.bytes(spool),
+                String.valueOf(Files.getAttribute(rootOnly, "unix:ino")), bytes("secret"),
+                bytes(String.valueOf(Files.getAttribute(secret, "unix:ino")))));
+        crc.update(entry);
+        Files.write(journal.resolve(txid + ".tx"), concat(header, entry, JournalRecord.footer(crc, List.of("delete"))));
+        RecoveryReport report = engine().recover(journal);
+        assertThat(report.rolledForward()).isEqualTo(1);
+        assertThat(Files.readAllBytes(secret)).isEqualTo(OLD);
+        assertThat(TestSupport.names(journal)).isEmpty();
+    }
+
+    /**
+     * A committed transaction whose directory someone removed after the crash (its target and temp went
+     * with it) is finished without that change: it must not block every later transaction on the journal.
+     */
+    @Test
+    void aCommittedTransactionWhoseDirectoryIsGoneIsFinishedWithoutItAndBlocksNothing() throws Exception {
+        Path gone = Files.createDirectories(dir.resolve("gone"));
+        Path kept = Files.write(dir.resolve("kept"), OLD);
+        Path journal = journal();
+        ForwardingBinding failing = new ForwardingBinding(Backends.load(backend()));
+        // the first publication "fails" after the commit point: the record stays for recovery
+        failing.afterRename = name -> {
+            if (name.equals("a")) {
+                throw new IOException("injected after the rename of a");
+            }
+        };
+        try (FileTransaction tx = new Engine(failing).transaction(journal, WriteOptions.defaults())) {
+            tx.write(gone.resolve("a"), bytes("new a"));
+            tx.write(kept, bytes("new kept"));
+            assertThatThrownBy(tx::commit).isInstanceOf(FileSystemException.class)
+                    .hasMessageContaining("committed, but 1 of 2 changes could not be published");
+        }
+        assertThat(TestSupport.names(journal)).hasSize(1);
+        Trees.delete(dir, gone.getFileName());
+        RecoveryReport report = engine().recover(journal);
+        assertThat(report.rolledForward()).isEqualTo(1);
+        assertThat(Files.readAllBytes(kept)).isEqualTo(bytes("new kept"));
+        assertThat(TestSupport.names(journal)).isEmpty();
+        try (FileTransaction tx = engine().transaction(journal, WriteOptions.defaults())) {
+            tx.write(kept, bytes("after"));
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(kept)).isEqualTo(bytes("after"));
     }
 
     private static byte[] concat(byte[]... parts) {

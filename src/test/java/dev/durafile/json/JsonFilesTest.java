@@ -143,6 +143,9 @@ class JsonFilesTest {
         assertThat(Files.readString(file)).isEqualTo("{\n  \"count\" : 12\n}");
         assertThat(TestSupport.names(dir)).containsExactly("counter.json", "counter.json.lock");
         assertThat(Files.size(dir.resolve("counter.json.lock"))).isZero();
+        // other users cannot open it, so none of them can hold a lock on it and stall the updates
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("counter.json.lock")))).endsWith("---");
         assertThat(JsonFiles.lockedFileCount()).isZero();
     }
 
