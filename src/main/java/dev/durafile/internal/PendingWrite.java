@@ -392,6 +392,12 @@ public final class PendingWrite implements Closeable {
         FileBinding.Stat there = target.dir.identity(tempName);
         if (there != null && there.sameFile(target.existing)) {
             target.dir.delete(tempName);
+        } else if (there != null) {
+            // another writer published in the instant between the commit's check of the target and the
+            // exchange: the transaction's version replaced theirs, which is left here for a person to see
+            LOG.warn("{}: a version another writer published during the commit was replaced by the transaction's;"
+                    + " it is kept as {} (the janitor removes it once it is old)", target.requested,
+                    target.dir.path().resolve(tempName.path()));
         }
     }
 
