@@ -161,6 +161,10 @@ final class TrustedPath {
         if (!s.owner.equals(root)) {
             return "belongs to user " + s.owner;
         }
+        if (fs != FileSystems.getDefault()) {
+            // another provider's file system (in memory, in an archive): its owners are its own, no other user's
+            return null;
+        }
         String type;
         try {
             type = Files.getFileStore(dir).type();
