@@ -79,6 +79,8 @@ class BackendSelectionTest {
         if (JDK >= 24) {
             // no native access: neither panama nor JNA (whose JNI load the JDK would warn about)
             assertThat(r.output).contains("backend=nio").contains(Backends.NATIVE_ACCESS_FLAG)
+                    .contains(Backends.MODULE_NATIVE_ACCESS_FLAG).contains("WARN")
+                    .contains("AtomicFiles.exchange and keepBackup writes fail with AtomicMoveNotSupportedException")
                     .doesNotContain("restricted method");
         } else {
             assertThat(r.output).contains("backend=jna");

@@ -69,12 +69,16 @@ final class Doctor {
         Backends.Choice choice = Backends.choose();
         FileStore store = Files.getFileStore(dir);
         out.println("durafile doctor: " + dir);
-        out.print(Text.table(List.of(
+        List<List<String>> facts = new ArrayList<>(List.of(
                 List.of("java", Runtime.version() + " (" + System.getProperty("java.vendor") + ") in "
                         + System.getProperty("java.home")),
-                List.of("backend", choice.binding().name() + ": " + choice.reason()),
-                List.of("panama", panama(choice)),
-                List.of("file system", store.type() + " (" + store.name() + ")"))));
+                List.of("backend", choice.binding().name() + ": " + choice.reason())));
+        if (choice.warning() != null) {
+            facts.add(List.of("WARNING", choice.warning()));
+        }
+        facts.add(List.of("panama", panama(choice)));
+        facts.add(List.of("file system", store.type() + " (" + store.name() + ")"));
+        out.print(Text.table(facts));
 
         FileSystemCapabilities caps = AtomicFiles.probe(dir);
         out.println("capabilities (probed by trying each in " + dir + "):");

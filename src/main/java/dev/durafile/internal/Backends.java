@@ -24,14 +24,36 @@ public final class Backends {
     private Backends() {
     }
 
-    /** A chosen binding and why it was chosen. */
+    /** The flag that enables the panama backend for durafile on the module path. */
+    public static final String MODULE_NATIVE_ACCESS_FLAG = "--enable-native-access=dev.durafile";
+    /** What the java.nio backend cannot do that the native ones can, for the warning of a fallback to it. */
+    private static final String NIO_LOSES = "no renameat2 RENAME_EXCHANGE (AtomicFiles.exchange and keepBackup"
+            + " writes fail with AtomicMoveNotSupportedException, and transactions free the replaced versions inside"
+            + " their renames), no RENAME_NOREPLACE (createNew links, then unlinks), no O_TMPFILE (ANONYMOUS temps"
+            + " are named), no fstat of a descriptor (a temp's identity is checked by its name), no POSIX ACL"
+            + " handling, and a java.io.tmpdir that must be on a local file system";
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** A chosen binding, why it was chosen, and what the choice costs if it is a fallback. */
     public static final class Choice {
         private final FileBinding binding;
         private final String reason;
+        private final String warning;
 
         Choice(FileBinding binding, String reason) {
+            this(binding, reason, null);
+        }
+
+        Choice(FileBinding binding, String reason, String warning) {
             this.binding = binding;
             this.reason = reason;
+            this.warning = warning;
+        }
+
+        /** @return what this choice loses against the backend the JVM could have had, or null */
+        public String warning() {
+            return warning;
         }
 
         /** @return the binding */
@@ -46,14 +68,20 @@ public final class Backends {
     }
 
     /**
-     * Chooses the backend as described above and logs one INFO line naming it and why.
+     * Chooses the backend as described above and logs one INFO line naming it and why, or, the first
+     * time the choice is a fallback that loses features (java.nio on JDK 24+ without native access), one
+     * WARN line naming the flags and what is lost.
      *
      * @throws IllegalStateException if the property names an unknown backend or one that cannot load;
      *     the message names the property, the backend and the cause
      */
     public static Choice choose() {
         Choice c = chooseQuietly();
-        LOG.info("durafile backend: {} ({})", c.binding().name(), c.reason());
+        if (c.warning() != null && WARNED.compareAndSet(false, true)) {
+            LOG.warn("durafile backend: {} ({}). {}", c.binding().name(), c.reason(), c.warning());
+        } else {
+            LOG.info("durafile backend: {} ({})", c.binding().name(), c.reason());
+        }
         return c;
     }
 
@@ -81,7 +109,8 @@ public final class Backends {
                 }
             } else if (jdk >= 24) {
                 return new Choice(new NioBinding(), "JDK " + jdk + " without native access; start the JVM with "
-                        + NATIVE_ACCESS_FLAG + " to use the panama backend");
+                        + NATIVE_ACCESS_FLAG + " (class path) or " + MODULE_NATIVE_ACCESS_FLAG + " (module path) to"
+                        + " use the panama backend", "Against panama, java.nio has " + NIO_LOSES + ".");
             } else {
                 LOG.info("durafile: start the JVM with {} to use the panama backend", NATIVE_ACCESS_FLAG);
             }
