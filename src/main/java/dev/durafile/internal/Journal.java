@@ -567,10 +567,11 @@ final class Journal {
                 open.put(k, null);
                 return null;
             }
-            if (!d.stat().inode().equals(k) || !Objects.equals(deviceOf(d), device)) {
+            String inode = d.stat().inode();
+            Object dev = deviceOf(d);
+            if (!inode.equals(k) || !Objects.equals(dev, device)) {
                 LOG.warn("{}: not the directory the transaction changed (now inode {} on device {}, recorded inode {}"
-                        + " on the journal's device {}); its changes there are not applied", dir, d.stat().inode(),
-                        deviceOf(d), k, device);
+                        + " on the journal's device {}); its changes there are not applied", dir, inode, dev, k, device);
                 d.close();
                 open.put(k, null);
                 return null;
