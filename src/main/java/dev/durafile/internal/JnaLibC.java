@@ -6,12 +6,13 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * {@link LibC} through JNA direct mapping (JDK 17+). A failing call throws {@link LastErrorException},
  * which carries the errno JNA read right after that call on this thread; it is turned into {@code -errno}.
- * Byte arrays are copied to native memory for the call and back after it, so {@code statx},
- * {@code fstatfs}, {@code flistxattr}, {@code fgetxattr} and {@code readlinkat} fill the caller's array.
+ * Byte arrays are copied to native memory for the call and back after it, so {@code statx} (into a
+ * pooled buffer), {@code fstatfs}, {@code flistxattr}, {@code fgetxattr} and {@code readlinkat} fill the caller's array.
  * {@code openat} is variadic in C; passing its mode as a fixed {@code int} is correct on the Linux
  * x86_64 and aarch64 calling conventions, the only platforms the native backends are selected on.
  */
@@ -106,12 +107,23 @@ final class JnaLibC implements LibC {
         return (int) call(() -> C.openat(dirfd, path, flags, mode));
     }
 
+    /** Buffers for statx, which JNA fills through a copy: reused, so a call allocates no buffer. */
+    private static final Pool<byte[]> STATX_BUFFERS = new Pool<>(64, () -> new byte[Statx.SIZE]);
+
     @Override
-    public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
+    public Statx statx(int dirfd, byte[] path, int flags, int mask) {
+        byte[] buf = STATX_BUFFERS.take();
         try {
-            return (int) call(() -> C.statx(dirfd, path, flags, mask, buf));
+            int r = (int) call(() -> C.statx(dirfd, path, flags, mask, buf));
+            if (r < 0) {
+                return Statx.failed(-r);
+            }
+            ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+            return Statx.read(b::getInt);
         } catch (UnsatisfiedLinkError e) {
-            return -Errno.ENOSYS;
+            return Statx.failed(Errno.ENOSYS);
+        } finally {
+            STATX_BUFFERS.give(buf);
         }
     }
 

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * The raw C calls the native backends make: one method per libc function, no policy. Every method
  * returns the call's result, or {@code -errno} when it failed; errno is captured per call, never read
- * from shared state. Paths are NUL-terminated byte arrays ({@link NativeBinding#cString}). Bindings:
+ * from shared state. Paths are NUL-terminated byte arrays ({@link Name#cString}). Bindings:
  * {@link JnaLibC} (JDK 17+) and {@code PanamaLibC} (JDK 22+, multi-release part of the jar).
  */
 interface LibC {
@@ -14,11 +14,12 @@ interface LibC {
 
     int openat(int dirfd, byte[] path, int flags, int mode);
 
-    /** The size of the buffer {@link #statx} fills: {@code struct statx}, the same on every architecture. */
-    int STATX_SIZE = 256;
-
-    /** Fills {@code buf} ({@link #STATX_SIZE} bytes) with {@code struct statx}; Linux 4.11+, glibc 2.28+. */
-    int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf);
+    /**
+     * statx(2) (Linux 4.11+, glibc 2.28+).
+     *
+     * @return the fields it reported, or the errno it failed with ({@link Statx#errno})
+     */
+    Statx statx(int dirfd, byte[] path, int flags, int mask);
 
     /** The size of the buffer {@link #fstatfs} fills: at least {@code struct statfs} on 64-bit Linux (120). */
     int STATFS_SIZE = 128;

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * a directory listing keeps its name's bytes, which its {@code toString()} form may not (invalid UTF-8
  * decodes to U+FFFD, and under {@code LANG=C} every non-ASCII byte does), so a name rebuilt from that
  * string would name another file or none. A Name holds the exact bytes, taken from the Path itself, and
- * a one-element Path with exactly those bytes for java.nio; {@link #toString()} is for messages only.
- * Immutable.
+ * a one-element Path with exactly those bytes for java.nio, made the first time it is asked for (a
+ * native write needs only the bytes); {@link #toString()} is for messages only. Immutable.
  */
 public final class Name {
     /** The JDK's file-name encoding: how it turns a Unix path's bytes into a String and back. */
@@ -24,10 +24,17 @@ public final class Name {
 
     /** The name's bytes followed by a NUL, ready for a system call. */
     private final byte[] z;
-    private final Path path;
+    private final FileSystem fs;
+    /**
+     * The name as a Path of {@link #fs}, or null until {@link #path()} first makes it. Racing threads
+     * may each make one; they are equal, and a Path is safe to publish without a lock.
+     */
+    private Path path;
 
-    private Name(byte[] bytes, Path path) {
-        this.z = Arrays.copyOf(bytes, bytes.length + 1);
+    /** @param z the name's bytes followed by a NUL; kept, not copied */
+    private Name(byte[] z, FileSystem fs, Path path) {
+        this.z = z;
+        this.fs = fs;
         this.path = path;
     }
 
@@ -48,7 +55,7 @@ public final class Name {
         if (fileName.getNameCount() != 1 || fileName.isAbsolute()) {
             throw new IllegalArgumentException("not a file name: " + fileName);
         }
-        return new Name(bytes(fileName), fileName);
+        return new Name(cString(fileName), fileName.getFileSystem(), fileName);
     }
 
     /**
@@ -92,12 +99,17 @@ public final class Name {
         if (bytes.length == 0 || Arrays.equals(bytes, new byte[] {'.'}) || Arrays.equals(bytes, new byte[] {'.', '.'})) {
             throw new IllegalArgumentException("not a file name: empty, '.' or '..'");
         }
-        return new Name(bytes, toPath(fs, bytes));
+        return new Name(Arrays.copyOf(bytes, bytes.length + 1), fs, null);
     }
 
     /** @return its length in bytes */
     int length() {
         return z.length - 1;
+    }
+
+    /** @return true if this name is {@code .} or {@code ..}, which name a directory, never a file in it */
+    boolean isDotOrDotDot() {
+        return z[0] == '.' && (z[1] == 0 || z[1] == '.' && z[2] == 0);
     }
 
     /** @return true if this name's bytes start with all of {@code prefix}'s */
@@ -113,15 +125,26 @@ public final class Name {
 
     /** @return a relative Path of one element with exactly this name's bytes */
     public Path path() {
-        return path;
+        Path p = path;
+        if (p == null) {
+            p = toPath(fs, bytes());
+            path = p;
+        }
+        return p;
     }
 
     /** @return this name followed by {@code suffix} (ASCII) */
     public Name plus(String suffix) {
-        byte[] tail = suffix.getBytes(StandardCharsets.US_ASCII);
-        byte[] b = Arrays.copyOf(z, length() + tail.length);
-        System.arraycopy(tail, 0, b, length(), tail.length);
-        return new Name(b, toPath(path.getFileSystem(), b));
+        return plus(suffix.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** @return this name followed by the bytes {@code tail} (no '/' and no NUL among them) */
+    Name plus(byte[] tail) {
+        int n = length();
+        byte[] b = Arrays.copyOf(z, n + tail.length + 1);
+        System.arraycopy(tail, 0, b, n, tail.length);
+        b[b.length - 1] = 0;
+        return new Name(b, fs, null);
     }
 
     /**
@@ -136,8 +159,9 @@ public final class Name {
         for (int back = 0; back < 3 && end > 0 && (z[end] & 0xC0) == 0x80; back++) {
             end--;
         }
-        byte[] b = Arrays.copyOf(z, end);
-        return new Name(b, toPath(path.getFileSystem(), b));
+        byte[] b = Arrays.copyOf(z, end + 1);
+        b[end] = 0;
+        return new Name(b, fs, null);
     }
 
     /**
@@ -150,6 +174,28 @@ public final class Name {
         if (isAscii(s)) {
             return s.getBytes(StandardCharsets.ISO_8859_1);
         }
+        return encoded(p, s);
+    }
+
+    /**
+     * @return the bytes of {@code p} as {@link #bytes(Path)} gives them, followed by a NUL: for a system
+     *     call, in one array
+     */
+    static byte[] cString(Path p) {
+        String s = p.toString();
+        if (isAscii(s)) {
+            byte[] z = new byte[s.length() + 1];
+            for (int i = 0; i < s.length(); i++) {
+                z[i] = (byte) s.charAt(i);
+            }
+            return z;
+        }
+        byte[] b = encoded(p, s);
+        return Arrays.copyOf(b, b.length + 1);
+    }
+
+    /** @return the bytes of {@code p}, whose String form {@code s} is not ASCII */
+    private static byte[] encoded(Path p, String s) {
         if (p.getFileSystem() != FileSystems.getDefault()) {
             return s.getBytes(StandardCharsets.UTF_8);
         }
@@ -269,6 +315,6 @@ public final class Name {
     /** @return the name as the JDK shows it (bytes it cannot decode shown as U+FFFD); for messages only */
     @Override
     public String toString() {
-        return path.toString();
+        return path().toString();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +31,6 @@ final class NativeBinding implements FileBinding {
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int AT_EMPTY_PATH = 0x1000;
-    /** STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_GID | STATX_INO. */
-    static final int STATX_MASK = 0x11f;
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
@@ -53,15 +50,15 @@ final class NativeBinding implements FileBinding {
     private static final int PATH_MAX = 4096;
 
     /** The name shown in messages for a file created with O_TMPFILE, which has none. */
-    private static final String UNNAMED = "<unnamed O_TMPFILE>";
+    private static final Name UNNAMED = Name.of("<unnamed O_TMPFILE>");
 
     /** The size of the direct buffers that stage heap data for write(2). */
     private static final int STAGING_BYTES = 128 * 1024;
     /**
      * Staging buffers shared by all threads: a write takes one and gives it back, so a write from a
-     * new (or virtual) thread allocates nothing; at most this many are kept.
+     * new (or virtual) thread allocates nothing; at most 16 are kept.
      */
-    private static final ArrayBlockingQueue<ByteBuffer> STAGING = new ArrayBlockingQueue<>(16);
+    private static final Pool<ByteBuffer> STAGING = new Pool<>(16, () -> ByteBuffer.allocateDirect(STAGING_BYTES));
 
     /** The JDK's own encoding of file names, so that names round-trip as java.nio encodes them. */
     private static final byte[] EMPTY_PATH = {0};
@@ -87,19 +84,13 @@ final class NativeBinding implements FileBinding {
      */
     NativeBinding(LibC libc) {
         this.libc = libc;
-        if (libc.statx(AT_FDCWD, cStringAscii("/"), 0, STATX_MASK, new byte[LibC.STATX_SIZE]) == -Errno.ENOSYS) {
+        if (libc.statx(AT_FDCWD, cStringAscii("/"), 0, Statx.MASK).errno == Errno.ENOSYS) {
             throw new IllegalStateException("the " + libc.name() + " backend needs statx (Linux 4.11+, glibc 2.28+)");
         }
     }
 
     private static byte[] cStringAscii(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        return java.util.Arrays.copyOf(b, b.length + 1);
-    }
-
-    /** @return the bytes of {@code p} as the JDK keeps them, NUL-terminated */
-    static byte[] cString(Path p) {
-        byte[] b = Name.bytes(p);
         return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
@@ -120,7 +111,7 @@ final class NativeBinding implements FileBinding {
 
     @Override
     public Directory openDirectory(Path dir) throws IOException {
-        int fd = libc.openat(AT_FDCWD, cString(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        int fd = libc.openat(AT_FDCWD, Name.cString(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         if (fd < 0) {
             throw failure(fd, "open directory", dir, null);
         }
@@ -134,8 +125,8 @@ final class NativeBinding implements FileBinding {
      */
     @Override
     public SourceFile openSource(Path file) throws IOException {
-        byte[] path = cString(file);
-        Stat before = statx(AT_FDCWD, path, 0, "open source", file);
+        byte[] path = Name.cString(file);
+        Stat before = statx(AT_FDCWD, path, 0, "open source", file, null);
         if (before == null) {
             throw Failures.ofErrno(Errno.ENOENT, libc.strerror(Errno.ENOENT), "open source", file, null);
         }
@@ -146,7 +137,7 @@ final class NativeBinding implements FileBinding {
         if (fd < 0) {
             throw failure(fd, "open source", file, null);
         }
-        NativeFile source = new NativeFile(file, fd);
+        NativeFile source = new NativeFile(file, null, fd);
         try {
             return new OpenSource(source.stat(), source::read, source);
         } catch (IOException | RuntimeException | Error e) {
@@ -184,20 +175,19 @@ final class NativeBinding implements FileBinding {
     /**
      * statx of {@code path} relative to {@code dirfd}, or of {@code dirfd} itself with AT_EMPTY_PATH.
      *
+     * @param base the file {@code dirfd} refers to, for messages
+     * @param name the name {@code path} holds, or null if it is {@code base} itself
      * @return the result, or null if {@code path} does not exist
      */
-    private Stat statx(int dirfd, byte[] path, int flags, String operation, Path file) throws IOException {
-        byte[] buf = new byte[LibC.STATX_SIZE];
-        int r = libc.statx(dirfd, path, flags, STATX_MASK, buf);
-        if (r == -Errno.ENOENT && (flags & AT_EMPTY_PATH) == 0) {
+    private Stat statx(int dirfd, byte[] path, int flags, String operation, Path base, Name name) throws IOException {
+        Statx x = libc.statx(dirfd, path, flags, Statx.MASK);
+        if (x.errno == Errno.ENOENT && (flags & AT_EMPTY_PATH) == 0) {
             return null;
         }
-        if (r < 0) {
-            throw failure(r, operation, file, null);
+        if (x.errno != 0) {
+            throw failure(-x.errno, operation, name == null ? base : base.resolve(name.path()), null);
         }
-        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-        int mode = b.getShort(28) & 0xffff;
-        long device = ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL);
+        int mode = x.mode;
         Kind kind;
         switch (mode & S_IFMT) {
             case S_IFREG:
@@ -213,7 +203,7 @@ final class NativeBinding implements FileBinding {
                 kind = Kind.OTHER;
                 break;
         }
-        return new Stat(kind, new FileId(device, b.getLong(32)), device, mode & 07777, b.getInt(20), b.getInt(24));
+        return new Stat(kind, new FileId(x.device, x.inode), x.device, mode & 07777, x.uid, x.gid);
     }
 
     private final class NativeDirectory implements Directory {
@@ -244,14 +234,14 @@ final class NativeBinding implements FileBinding {
         @Override
         public Stat stat() throws IOException {
             if (stat == null) {
-                stat = statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "stat directory", path);
+                stat = statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "stat directory", path, null);
             }
             return stat;
         }
 
         @Override
         public Stat stat(Name name) throws IOException {
-            return statx(fd, name.cString(), AT_SYMLINK_NOFOLLOW, "stat", path.resolve(name.path()));
+            return statx(fd, name.cString(), AT_SYMLINK_NOFOLLOW, "stat", path, name);
         }
 
         @Override
@@ -267,7 +257,7 @@ final class NativeBinding implements FileBinding {
                 LOG.debug("{}: its ACL cannot be read ({})", file, Errno.symbol(-f));
                 return null;
             }
-            try (NativeFile opened = new NativeFile(file, f)) {
+            try (NativeFile opened = new NativeFile(file, null, f)) {
                 return opened.acl();
             }
         }
@@ -307,12 +297,11 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public OpenFile createExclusive(Name name, int mode) throws IOException {
-            Path file = path.resolve(name.path());
             int f = libc.openat(fd, name.cString(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
             if (f < 0) {
-                throw failure(f, "create temp file", file, null);
+                throw failure(f, "create temp file", path.resolve(name.path()), null);
             }
-            return new NativeFile(file, f);
+            return new NativeFile(path, name, f);
         }
 
         /** @return an O_TMPFILE descriptor, or -1 if the file system refuses unnamed files */
@@ -333,7 +322,7 @@ final class NativeBinding implements FileBinding {
             if (f < 0) {
                 return null;
             }
-            NativeFile file = new NativeFile(path.resolve(UNNAMED), f);
+            NativeFile file = new NativeFile(path, UNNAMED, f);
             try {
                 if (linkRoute == null) {
                     linkRoute = probeLinkRoute();
@@ -357,7 +346,7 @@ final class NativeBinding implements FileBinding {
                 return LinkRoute.NONE;
             }
             Name name = Name.of(path.getFileSystem(), ".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
-            try (NativeFile probe = new NativeFile(path.resolve(UNNAMED), f)) {
+            try (NativeFile probe = new NativeFile(path, UNNAMED, f)) {
                 for (LinkRoute route : new LinkRoute[] {LinkRoute.EMPTY_PATH, LinkRoute.PROC}) {
                     int r = linkUnnamed(route, probe.fd, name.cString());
                     if (r == 0) {
@@ -502,12 +491,23 @@ final class NativeBinding implements FileBinding {
     }
 
     private final class NativeFile implements OpenFile {
-        private final Path path;
+        private final Path base;
+        private final Name name;
         private final int fd;
 
-        NativeFile(Path path, int fd) {
-            this.path = path;
+        /**
+         * @param base the file, or the directory it was created in
+         * @param name its name in {@code base}, or null if {@code base} is the file
+         */
+        NativeFile(Path base, Name name, int fd) {
+            this.base = base;
+            this.name = name;
             this.fd = fd;
+        }
+
+        /** @return the file's path, for messages: made only when one is needed */
+        private Path path() {
+            return name == null ? base : base.resolve(name.path());
         }
 
         @Override
@@ -516,10 +516,7 @@ final class NativeBinding implements FileBinding {
                 writeDirect(src);
                 return;
             }
-            ByteBuffer staging = STAGING.poll();
-            if (staging == null) {
-                staging = ByteBuffer.allocateDirect(STAGING_BYTES);
-            }
+            ByteBuffer staging = STAGING.take();
             try {
                 while (src.hasRemaining()) {
                     int n = Math.min(src.remaining(), staging.capacity());
@@ -531,7 +528,7 @@ final class NativeBinding implements FileBinding {
                 }
             } finally {
                 staging.clear();
-                STAGING.offer(staging);
+                STAGING.give(staging);
             }
         }
 
@@ -546,7 +543,7 @@ final class NativeBinding implements FileBinding {
                     continue;
                 }
                 if (n < 0) {
-                    throw failure(n, "read source", path, null);
+                    throw failure(n, "read source", path(), null);
                 }
                 if (n == 0) {
                     return dst.hasRemaining() ? -1 : 0;
@@ -563,10 +560,10 @@ final class NativeBinding implements FileBinding {
                     continue;
                 }
                 if (n < 0) {
-                    throw failure(n, "write", path, null);
+                    throw failure(n, "write", path(), null);
                 }
                 if (n == 0) {
-                    throw Failures.of("write", path, "no progress (write returned 0)");
+                    throw Failures.of("write", path(), "no progress (write returned 0)");
                 }
                 buf.position(buf.position() + (int) n);
             }
@@ -576,20 +573,20 @@ final class NativeBinding implements FileBinding {
         public void sync(boolean metadata) throws IOException {
             int r = metadata ? libc.fsync(fd) : libc.fdatasync(fd);
             if (r < 0) {
-                throw failure(r, metadata ? "fsync" : "fdatasync", path, null);
+                throw failure(r, metadata ? "fsync" : "fdatasync", path(), null);
             }
         }
 
         @Override
         public Stat stat() throws IOException {
-            return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "fstat", path);
+            return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "fstat", base, name);
         }
 
         @Override
         public void setMode(int mode) throws IOException {
             int r = libc.fchmod(fd, mode);
             if (r < 0) {
-                throw failure(r, "fchmod", path, null);
+                throw failure(r, "fchmod", path(), null);
             }
         }
 
@@ -608,7 +605,7 @@ final class NativeBinding implements FileBinding {
                     return null;
                 }
                 if (size < 0) {
-                    throw failure(size, "read ACL", path, null);
+                    throw failure(size, "read ACL", path(), null);
                 }
                 byte[] acl = new byte[size];
                 int n = libc.fgetxattr(fd, ACL_XATTR, acl);
@@ -616,7 +613,7 @@ final class NativeBinding implements FileBinding {
                     return n == size ? acl : java.util.Arrays.copyOf(acl, n);
                 }
                 if (n != -Errno.ERANGE) {
-                    throw failure(n, "read ACL", path, null);
+                    throw failure(n, "read ACL", path(), null);
                 }
             }
         }
@@ -629,7 +626,7 @@ final class NativeBinding implements FileBinding {
                     return false;
                 }
                 if (size < 0) {
-                    throw failure(size, "list extended attributes", path, null);
+                    throw failure(size, "list extended attributes", path(), null);
                 }
                 byte[] names = new byte[size];
                 int n = libc.flistxattr(fd, names);
@@ -637,7 +634,7 @@ final class NativeBinding implements FileBinding {
                     continue;
                 }
                 if (n < 0) {
-                    throw failure(n, "list extended attributes", path, null);
+                    throw failure(n, "list extended attributes", path(), null);
                 }
                 for (int start = 0; start < n;) {
                     int end = start;
@@ -658,7 +655,7 @@ final class NativeBinding implements FileBinding {
         public void setAcl(byte[] acl) throws IOException {
             int r = acl == null ? libc.fremovexattr(fd, ACL_XATTR) : libc.fsetxattr(fd, ACL_XATTR, acl, 0);
             if (r < 0 && !(acl == null && r == -Errno.ENODATA)) {
-                throw failure(r, acl == null ? "remove ACL" : "set ACL", path, null);
+                throw failure(r, acl == null ? "remove ACL" : "set ACL", path(), null);
             }
         }
 
@@ -669,7 +666,7 @@ final class NativeBinding implements FileBinding {
                 return false;
             }
             if (r < 0) {
-                throw failure(r, "fchown", path, null);
+                throw failure(r, "fchown", path(), null);
             }
             return true;
         }
@@ -678,7 +675,7 @@ final class NativeBinding implements FileBinding {
         public void close() throws IOException {
             int r = libc.close(fd);
             if (r < 0) {
-                throw failure(r, "close", path, null);
+                throw failure(r, "close", path(), null);
             }
         }
     }

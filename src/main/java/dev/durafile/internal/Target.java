@@ -24,11 +24,11 @@ final class Target implements Closeable {
     /** What is at {@link #name} now (a symbolic link is not followed), or null if nothing is. */
     final FileBinding.Stat existing;
 
-    private Target(String requested, Path path, FileBinding.Directory dir, FileBinding.Stat existing) {
+    private Target(String requested, Path path, FileBinding.Directory dir, Name name, FileBinding.Stat existing) {
         this.requested = requested;
         this.path = path;
         this.dir = dir;
-        this.name = Name.of(path.getFileName());
+        this.name = name;
         this.existing = existing;
     }
 
@@ -57,24 +57,24 @@ final class Target implements Closeable {
     static Target open(FileBinding binding, Path requested, SymlinkPolicy policy, String operation)
             throws IOException {
         Objects.requireNonNull(requested, "target");
-        if (requested.toString().isEmpty()) {
+        String asked = requested.toString();
+        if (asked.isEmpty()) {
             throw new IllegalArgumentException("target path is empty");
         }
-        String asked = requested.toString();
         Path p = requested.toAbsolutePath();
         for (int hops = 0;; hops++) {
             Path fileName = p.getFileName();
-            if (fileName == null || fileName.toString().equals(".") || fileName.toString().equals("..")) {
+            Name name = fileName == null ? null : Name.of(fileName);
+            if (name == null || name.isDotOrDotDot()) {
                 throw Failures.of(operation, requested, "not a file path");
             }
-            Name name = Name.of(fileName);
             TempNames.checkLength(name, asked);
             FileBinding.Directory dir = binding.openDirectory(p.getParent());
             try {
                 FileBinding.Stat s = dir.stat(name);
                 check(requested, s, operation);
                 if (s == null || s.kind != FileBinding.Kind.SYMLINK || policy != SymlinkPolicy.FOLLOW) {
-                    return new Target(asked, p, dir, s);
+                    return new Target(asked, p, dir, name, s);
                 }
                 if (hops == MAX_SYMLINKS) {
                     throw Failures.of("resolve symbolic link", requested, "too many levels of symbolic links (ELOOP)");

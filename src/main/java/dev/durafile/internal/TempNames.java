@@ -14,6 +14,7 @@ public final class TempNames {
     /** Linux NAME_MAX: the longest file name, in bytes. */
     static final int NAME_MAX = 255;
     private static final int SUFFIX_BYTES = INFIX.length() + 36;
+    private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
 
     private TempNames() {
     }
@@ -37,7 +38,21 @@ public final class TempNames {
      *     followed by the suffix
      */
     static Name forTarget(Name name) {
-        return prefixOf(name).plus(INFIX + UUID.randomUUID());
+        UUID uuid = UUID.randomUUID();
+        byte[] suffix = new byte[SUFFIX_BYTES];
+        int at = 0;
+        for (; at < INFIX.length(); at++) {
+            suffix[at] = (byte) INFIX.charAt(at);
+        }
+        // the UUID's canonical text, 8-4-4-4-12 lowercase hexadecimal digits, as UUID.toString() writes it
+        for (int digit = 0; digit < 32; digit++) {
+            if (digit == 8 || digit == 12 || digit == 16 || digit == 20) {
+                suffix[at++] = '-';
+            }
+            long bits = digit < 16 ? uuid.getMostSignificantBits() : uuid.getLeastSignificantBits();
+            suffix[at++] = HEX_DIGITS[(int) (bits >>> (60 - 4 * (digit % 16))) & 0xf];
+        }
+        return prefixOf(name).plus(suffix);
     }
 
     /** @return the start of every temp name of {@code name}: all of it, or as much as fits */

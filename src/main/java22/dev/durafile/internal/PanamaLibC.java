@@ -26,14 +26,25 @@ import java.util.Optional;
  * downcall handle, created when the class is initialized. {@code renameat2} is optional: if the C
  * library lacks it (glibc before 2.28), {@link #renameat2} answers {@code -ENOSYS} and the caller falls
  * back to {@code renameat}; so is {@code statx}, which then answers {@code -ENOSYS} and keeps the
- * native backends from loading. Output buffers are allocated in the call's arena and copied into the
- * caller's array after the call.
+ * native backends from loading. Output buffers are native memory of the call (see below), copied into
+ * the caller's array after the call.
  *
  * <p>errno: every call that can fail is linked with {@link Linker.Option#captureCallState
  * captureCallState("errno")}, so the linker copies errno into a segment passed as the call's first
  * argument immediately after the C function returns, before the JVM can run anything that would
- * clobber it. That segment is allocated per call in a confined arena, so concurrent calls never share
- * it. A result of {@code -1} is turned into {@code -errno}.
+ * clobber it. A result of {@code -1} is turned into {@code -errno}.
+ *
+ * <p>Native memory: a call takes a {@link Scratch} (the errno capture state and room for its C strings
+ * and output) from a {@link Pool} shared by all threads and gives it back when it returns, so concurrent calls
+ * never share one, and a call allocates no native memory and nothing on the heap that escapes it,
+ * whichever thread (a new or a virtual one too) makes it. Only a call whose strings and output do not
+ * fit a scratch gets memory of its own, in a confined arena freed when it returns.
+ *
+ * <p>No call is linked {@link Linker.Option#critical critical}, although that would let the C
+ * functions read the caller's heap arrays in place: a critical call holds off every safepoint of the
+ * JVM until it returns, and each of these calls can wait on a disk (a {@code write} throttled behind
+ * dirty pages, an {@code openat} reading a directory block), which would stop all threads' garbage
+ * collection behind one file write.
  *
  * <p>Only for 64-bit Linux (x86_64 and aarch64, the platforms the native backends are selected on):
  * {@code size_t}/{@code ssize_t} are mapped to {@code long}, {@code mode_t}/{@code uid_t}/{@code gid_t}
@@ -112,20 +123,105 @@ final class PanamaLibC implements LibC {
     }
 
     /**
+     * Native memory for calls, reused through {@link #POOL}: the errno capture state, room for two C
+     * strings and room for an output buffer, each {@link #ROOM} bytes and sliced once, when the scratch
+     * is made. One the pool drops is freed by the garbage collector ({@link Arena#ofAuto()}).
+     */
+    private static final class Scratch {
+        /** A PATH_MAX path with its NUL, or a statx or xattr buffer. */
+        static final long ROOM = 4096 + 8;
+        /** More scratches than calls in flight at once on most machines. */
+        static final Pool<Scratch> POOL = new Pool<>(64, Scratch::new);
+
+        final MemorySegment state;
+        final MemorySegment first;
+        final MemorySegment second;
+        final MemorySegment out;
+
+        private Scratch() {
+            Arena arena = Arena.ofAuto();
+            state = arena.allocate(CAPTURE_LAYOUT);
+            first = arena.allocate(ROOM);
+            second = arena.allocate(ROOM);
+            out = arena.allocate(ROOM);
+        }
+    }
+
+    /**
+     * The native memory of one call, from {@link #open} to {@link #close}: a {@link Scratch} no other
+     * call uses meanwhile, and, for a string or buffer that does not fit it, a confined arena of the
+     * call's own.
+     */
+    private static final class Memory implements AutoCloseable {
+        private final Scratch scratch = Scratch.POOL.take();
+        private Arena own;
+        private int strings;
+
+        private Memory() {
+        }
+
+        /** @return memory for one call */
+        static Memory open() {
+            return new Memory();
+        }
+
+        /** @return the errno capture segment, the leading argument of every handle linked with it */
+        MemorySegment state() {
+            return scratch.state;
+        }
+
+        /** @return {@code result}, or {@code -errno} if it is -1 */
+        long result(long result) {
+            return result == -1 ? -(int) ERRNO.get(scratch.state, 0L) : result;
+        }
+
+        /** @return memory of at least {@code size} bytes for the call's output; one per call */
+        MemorySegment out(long size) {
+            return size <= Scratch.ROOM ? scratch.out : own().allocate(Math.max(size, 1));
+        }
+
+        /** @return a copy of {@code path}, already NUL-terminated: the call's first string, then its second */
+        MemorySegment cPath(byte[] path) {
+            MemorySegment s = path.length > Scratch.ROOM || strings > 1 ? own().allocate(path.length)
+                    : strings == 0 ? scratch.first : scratch.second;
+            strings++;
+            MemorySegment.copy(path, 0, s, ValueLayout.JAVA_BYTE, 0, path.length);
+            return s;
+        }
+
+        private Arena own() {
+            if (own == null) {
+                own = Arena.ofConfined();
+            }
+            return own;
+        }
+
+        @Override
+        public void close() {
+            if (own != null) {
+                own.close();
+            }
+            Scratch.POOL.give(scratch);
+        }
+    }
+
+    /**
      * One downcall through a handle linked with {@link #CAPTURE_ERRNO}: receives the errno capture
-     * segment (the handle's leading argument) and an arena for the call's C strings.
+     * segment (the handle's leading argument) and the memory for the call's C strings and output.
      */
     @FunctionalInterface
     private interface Call {
-        long invoke(MemorySegment errnoState, Arena arena) throws Throwable;
+        long invoke(MemorySegment errnoState, Memory memory) throws Throwable;
     }
 
-    /** Runs {@code call} with a fresh errno capture segment; @return its result, or {@code -errno} on -1 */
+    /**
+     * Runs {@code call} with memory of its own.
+     *
+     * @return its result, or {@code -errno} on -1
+     */
     private static long withErrno(Call call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long result = call.invoke(state, arena);
-            return result == -1 ? -(int) ERRNO.get(state, 0L) : result;
+        try (Memory memory = Memory.open()) {
+            return memory.result(call.invoke(memory.state(), memory));
         } catch (Throwable t) {
             throw unchecked(t);
         }
@@ -142,11 +238,6 @@ final class PanamaLibC implements LibC {
         return new IllegalStateException("unexpected exception from a libc downcall", t);
     }
 
-    /** Copies an already NUL-terminated path into {@code arena}. */
-    private static MemorySegment cPath(Arena arena, byte[] path) {
-        return arena.allocateFrom(ValueLayout.JAVA_BYTE, path);
-    }
-
     @Override
     public String name() {
         return "panama";
@@ -154,13 +245,13 @@ final class PanamaLibC implements LibC {
 
     @Override
     public int openat(int dirfd, byte[] path, int flags, int mode) {
-        return (int) withErrno((s, a) -> (int) OPENAT.invokeExact(s, dirfd, cPath(a, path), flags, mode));
+        return (int) withErrno((s, m) -> (int) OPENAT.invokeExact(s, dirfd, m.cPath(path), flags, mode));
     }
 
     /** A downcall that fills {@code out}, a native buffer the size of the caller's array. */
     @FunctionalInterface
     private interface Filling {
-        long invoke(MemorySegment errnoState, Arena arena, MemorySegment out) throws Throwable;
+        long invoke(MemorySegment errnoState, Memory memory, MemorySegment out) throws Throwable;
     }
 
     /**
@@ -168,9 +259,9 @@ final class PanamaLibC implements LibC {
      * ({@code whole}, for calls that return 0 on success) or as many bytes as the call returned.
      */
     private static long filling(byte[] buf, boolean whole, Filling call) {
-        return withErrno((s, a) -> {
-            MemorySegment out = a.allocate(buf.length);
-            long n = call.invoke(s, a, out);
+        return withErrno((s, m) -> {
+            MemorySegment out = m.out(buf.length);
+            long n = call.invoke(s, m, out);
             int filled = n < 0 ? 0 : whole ? buf.length : (int) Math.min(n, buf.length);
             MemorySegment.copy(out, ValueLayout.JAVA_BYTE, 0, buf, 0, filled);
             return n;
@@ -178,22 +269,27 @@ final class PanamaLibC implements LibC {
     }
 
     @Override
-    public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
+    public Statx statx(int dirfd, byte[] path, int flags, int mask) {
         if (STATX == null) {
-            return -Errno.ENOSYS;
+            return Statx.failed(Errno.ENOSYS);
         }
-        return (int) filling(buf, true,
-                (s, a, out) -> (int) STATX.invokeExact(s, dirfd, cPath(a, path), flags, mask, out));
+        try (Memory memory = Memory.open()) {
+            MemorySegment out = memory.out(Statx.SIZE);
+            long r = memory.result((int) STATX.invokeExact(memory.state(), dirfd, memory.cPath(path), flags, mask, out));
+            return r < 0 ? Statx.failed((int) -r) : Statx.read(offset -> out.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
     }
 
     @Override
     public int fstatfs(int fd, byte[] buf) {
-        return (int) filling(buf, true, (s, a, out) -> (int) FSTATFS.invokeExact(s, fd, out));
+        return (int) filling(buf, true, (s, m, out) -> (int) FSTATFS.invokeExact(s, fd, out));
     }
 
     @Override
     public int mkdirat(int dirfd, byte[] path, int mode) {
-        return (int) withErrno((s, a) -> (int) MKDIRAT.invokeExact(s, dirfd, cPath(a, path), mode));
+        return (int) withErrno((s, m) -> (int) MKDIRAT.invokeExact(s, dirfd, m.cPath(path), mode));
     }
 
     @Override
@@ -207,59 +303,60 @@ final class PanamaLibC implements LibC {
 
     @Override
     public int flistxattr(int fd, byte[] buf) {
-        return (int) filling(buf, false, (s, a, out) -> (long) FLISTXATTR.invokeExact(s, fd, out, (long) buf.length));
+        return (int) filling(buf, false,
+                (s, m, out) -> (long) FLISTXATTR.invokeExact(s, fd, out, (long) buf.length));
     }
 
     @Override
     public int fgetxattr(int fd, byte[] name, byte[] buf) {
         return (int) filling(buf, false,
-                (s, a, out) -> (long) FGETXATTR.invokeExact(s, fd, cPath(a, name), out, (long) buf.length));
+                (s, m, out) -> (long) FGETXATTR.invokeExact(s, fd, m.cPath(name), out, (long) buf.length));
     }
 
     @Override
     public int fsetxattr(int fd, byte[] name, byte[] value, int flags) {
-        return (int) withErrno((s, a) -> (int) FSETXATTR.invokeExact(s, fd, cPath(a, name),
-                a.allocateFrom(ValueLayout.JAVA_BYTE, value), (long) value.length, flags));
+        return (int) withErrno((s, m) -> (int) FSETXATTR.invokeExact(s, fd,
+                m.cPath(name), m.cPath(value), (long) value.length, flags));
     }
 
     @Override
     public int fremovexattr(int fd, byte[] name) {
-        return (int) withErrno((s, a) -> (int) FREMOVEXATTR.invokeExact(s, fd, cPath(a, name)));
+        return (int) withErrno((s, m) -> (int) FREMOVEXATTR.invokeExact(s, fd, m.cPath(name)));
     }
 
     @Override
     public long readlinkat(int dirfd, byte[] path, byte[] buf) {
         return filling(buf, false,
-                (s, a, out) -> (long) READLINKAT.invokeExact(s, dirfd, cPath(a, path), out, (long) buf.length));
+                (s, m, out) -> (long) READLINKAT.invokeExact(s, dirfd, m.cPath(path), out, (long) buf.length));
     }
 
     @Override
     public long read(int fd, ByteBuffer buf) {
         // A segment over a direct buffer spans exactly its position..limit.
         MemorySegment bytes = MemorySegment.ofBuffer(buf);
-        return withErrno((s, a) -> (long) READ.invokeExact(s, fd, bytes, bytes.byteSize()));
+        return withErrno((s, m) -> (long) READ.invokeExact(s, fd, bytes, bytes.byteSize()));
     }
 
     @Override
     public int flock(int fd, int operation) {
-        return (int) withErrno((s, a) -> (int) FLOCK.invokeExact(s, fd, operation));
+        return (int) withErrno((s, m) -> (int) FLOCK.invokeExact(s, fd, operation));
     }
 
     @Override
     public long write(int fd, ByteBuffer buf) {
         // A segment over a direct buffer spans exactly its position..limit.
         MemorySegment bytes = MemorySegment.ofBuffer(buf);
-        return withErrno((s, a) -> (long) WRITE.invokeExact(s, fd, bytes, bytes.byteSize()));
+        return withErrno((s, m) -> (long) WRITE.invokeExact(s, fd, bytes, bytes.byteSize()));
     }
 
     @Override
     public int fsync(int fd) {
-        return (int) withErrno((s, a) -> (int) FSYNC.invokeExact(s, fd));
+        return (int) withErrno((s, m) -> (int) FSYNC.invokeExact(s, fd));
     }
 
     @Override
     public int fdatasync(int fd) {
-        return (int) withErrno((s, a) -> (int) FDATASYNC.invokeExact(s, fd));
+        return (int) withErrno((s, m) -> (int) FDATASYNC.invokeExact(s, fd));
     }
 
     @Override
@@ -267,40 +364,40 @@ final class PanamaLibC implements LibC {
         if (RENAMEAT2 == null) {
             return -Errno.ENOSYS;
         }
-        return (int) withErrno((s, a) ->
-                (int) RENAMEAT2.invokeExact(s, olddirfd, cPath(a, oldpath), newdirfd, cPath(a, newpath), flags));
+        return (int) withErrno((s, m) ->
+                (int) RENAMEAT2.invokeExact(s, olddirfd, m.cPath(oldpath), newdirfd, m.cPath(newpath), flags));
     }
 
     @Override
     public int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) {
-        return (int) withErrno((s, a) ->
-                (int) RENAMEAT.invokeExact(s, olddirfd, cPath(a, oldpath), newdirfd, cPath(a, newpath)));
+        return (int) withErrno((s, m) ->
+                (int) RENAMEAT.invokeExact(s, olddirfd, m.cPath(oldpath), newdirfd, m.cPath(newpath)));
     }
 
     @Override
     public int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
-        return (int) withErrno((s, a) ->
-                (int) LINKAT.invokeExact(s, olddirfd, cPath(a, oldpath), newdirfd, cPath(a, newpath), flags));
+        return (int) withErrno((s, m) ->
+                (int) LINKAT.invokeExact(s, olddirfd, m.cPath(oldpath), newdirfd, m.cPath(newpath), flags));
     }
 
     @Override
     public int unlinkat(int dirfd, byte[] path, int flags) {
-        return (int) withErrno((s, a) -> (int) UNLINKAT.invokeExact(s, dirfd, cPath(a, path), flags));
+        return (int) withErrno((s, m) -> (int) UNLINKAT.invokeExact(s, dirfd, m.cPath(path), flags));
     }
 
     @Override
     public int fchmod(int fd, int mode) {
-        return (int) withErrno((s, a) -> (int) FCHMOD.invokeExact(s, fd, mode));
+        return (int) withErrno((s, m) -> (int) FCHMOD.invokeExact(s, fd, mode));
     }
 
     @Override
     public int fchown(int fd, int uid, int gid) {
-        return (int) withErrno((s, a) -> (int) FCHOWN.invokeExact(s, fd, uid, gid));
+        return (int) withErrno((s, m) -> (int) FCHOWN.invokeExact(s, fd, uid, gid));
     }
 
     @Override
     public int close(int fd) {
-        return (int) withErrno((s, a) -> (int) CLOSE.invokeExact(s, fd));
+        return (int) withErrno((s, m) -> (int) CLOSE.invokeExact(s, fd));
     }
 
     @Override

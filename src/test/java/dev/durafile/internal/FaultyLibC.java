@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link LibC} over the real JNA one that can refuse features or fail calls the way kernels and
  * file systems do, and count calls. For fallback and error-path tests ({@link ForwardingBinding}
- * stamps the protocol's events for the group-commit tests of every backend).
+ * stamps the protocol's events for the directory-sync ordering tests of every backend).
  */
 final class FaultyLibC implements LibC {
     private final LibC real = new JnaLibC();
@@ -50,8 +50,8 @@ final class FaultyLibC implements LibC {
     }
 
     @Override
-    public int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) {
-        return real.statx(dirfd, path, flags, mask, buf);
+    public Statx statx(int dirfd, byte[] path, int flags, int mask) {
+        return real.statx(dirfd, path, flags, mask);
     }
 
     @Override

@@ -1,0 +1,56 @@
+package dev.durafile.internal;
+
+import java.util.function.IntUnaryOperator;
+
+/**
+ * What one {@code statx(2)} call reported: the fields of {@code struct statx} the native backends use,
+ * read straight from the kernel's structure, or the errno of a failed call. Immutable.
+ */
+final class Statx {
+    /** The size of {@code struct statx}, the same on every architecture. */
+    static final int SIZE = 256;
+    /** STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_GID | STATX_INO: the fields asked for. */
+    static final int MASK = 0x11f;
+
+    private static final int UID = 20;
+    private static final int GID = 24;
+    private static final int MODE = 28;
+    private static final int INO = 32;
+    private static final int DEV_MAJOR = 136;
+    private static final int DEV_MINOR = 140;
+
+    /** 0, or the errno of the failed call (then every other field is 0). */
+    final int errno;
+    /** {@code stx_mode}: the file type and permission bits. */
+    final int mode;
+    final int uid;
+    final int gid;
+    final long inode;
+    /** {@code st_dev} as stat(2) gives it: the major number in the high 32 bits, the minor in the low ones. */
+    final long device;
+
+    private Statx(int errno, int mode, int uid, int gid, long inode, long device) {
+        this.errno = errno;
+        this.mode = mode;
+        this.uid = uid;
+        this.gid = gid;
+        this.inode = inode;
+        this.device = device;
+    }
+
+    /** @return the outcome of a call that failed with {@code errno} */
+    static Statx failed(int errno) {
+        return new Statx(errno, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * @param u32 reads the 32-bit word at a byte offset of the filled structure, in the machine's order
+     *     (little-endian: the native backends run on x86_64 and aarch64 only)
+     * @return the fields it holds
+     */
+    static Statx read(IntUnaryOperator u32) {
+        long inode = (long) u32.applyAsInt(INO + 4) << 32 | u32.applyAsInt(INO) & 0xffffffffL;
+        long device = (long) u32.applyAsInt(DEV_MAJOR) << 32 | u32.applyAsInt(DEV_MINOR) & 0xffffffffL;
+        return new Statx(0, u32.applyAsInt(MODE) & 0xffff, u32.applyAsInt(UID), u32.applyAsInt(GID), inode, device);
+    }
+}
