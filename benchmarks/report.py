@@ -4,9 +4,10 @@
     report.py machine --dir DIR --java JAVA [--load-before L] [--settings S] > results/machine.json
     report.py report results/                                         # the report, from the JSON files
 
-`report` reads the JMH JSON files (write-SIZE.json, flush.json, rename.json, tenjobs.json,
-throughput.json, calls.json), the C floor's floor-SIZE-before.json, floor-SIZE-after.json and
-floor-tmpfs.json, and machine.json from one run, prints the
+`report` reads the JMH JSON files (write-SIZE.json, write-tmpfs.json, flush.json, rename.json,
+tenjobs.json, threads.json, batch.json, fresh.json, calls.json), the C floor's floor-SIZE-before.json,
+floor-SIZE-after.json, tmpfs-floor-before.json, tmpfs-floor-after.json, threads-c-before.jsonl and
+threads-c-after.jsonl, and machine.json from one run, prints the
 report in Markdown, writes it to results/report.md and draws results/overhead.png (needs matplotlib;
 without it the chart is skipped with a warning). Budgets never change the exit status: timings do not
 gate anything. Medians are JMH's p50 of all samples (SampleTime) and the C floor's median.
@@ -33,6 +34,9 @@ FLUSH_P99_BUDGET_US = 10_000
 RENAME_P99_BUDGET_US = 1_000
 TEN_JOBS_BUDGET_MS = 500
 FLOOR_RATIO_BUDGET = 1.05     # "within a few percent" of C making the same syscalls
+NIO_FLOOR_RATIO_BUDGET = 1.30  # java.nio cannot make the same syscalls, so it gets more room
+TMPFS_SIZES = [1024, 65536]   # where the tmpfs write benchmark runs
+ALLOCATION_BUDGET = 512       # bytes of heap per write
 
 BENCH = "dev.durafile.bench."
 
@@ -94,29 +98,46 @@ class Results:
     def __init__(self, directory):
         self.jmh = []
         self.floor_runs = {}  # "before" / "after" -> (mode, size) -> the floor's result
-        self.floor_tmpfs = {}
+        self.floor_tmpfs = {}  # "before" / "after" -> (mode, size) -> the floor's result on tmpfs
+        self.threads_c = {}  # "before" / "after" -> mode -> the threaded floor's result
         self.machine = {}
         for name in sorted(os.listdir(directory)):
+            if name.startswith("threads-c-") and name.endswith(".jsonl"):
+                with open(os.path.join(directory, name)) as f:
+                    self.threads_c[name[len("threads-c-"):-len(".jsonl")]] = {
+                        r["mode"]: r for r in map(json.loads, filter(str.strip, f))}
+                continue
             if not name.endswith(".json"):
                 continue
             with open(os.path.join(directory, name)) as f:
                 data = json.load(f)
             if name == "machine.json":
                 self.machine = data
-            elif name == "floor-tmpfs.json":
-                self.floor_tmpfs = {(r["mode"], r["size"]): r for r in data["results"]}
+            elif name.startswith("tmpfs-floor-"):
+                self.floor_tmpfs[name[len("tmpfs-floor-"):-len(".json")]] = {
+                    (r["mode"], r["size"]): r for r in data["results"]}
             elif name.startswith("floor-"):
                 run = self.floor_runs.setdefault(name.rsplit("-", 1)[1][:-len(".json")], {})
                 run.update({(r["mode"], r["size"]): r for r in data["results"]})
             elif isinstance(data, list):
                 self.jmh.extend(data)
 
-    def find(self, benchmark, **params):
-        """The primary metric of the one result of `benchmark` with these params, or None."""
+    def result(self, benchmark, **params):
+        """The one JMH result of `benchmark` with these params, or None."""
         for r in self.jmh:
             if r["benchmark"] == BENCH + benchmark and all(r["params"].get(k) == str(v) for k, v in params.items()):
-                return r["primaryMetric"]
+                return r
         return None
+
+    def find(self, benchmark, **params):
+        """The primary metric of the one result of `benchmark` with these params, or None."""
+        r = self.result(benchmark, **params)
+        return r and r["primaryMetric"]
+
+    def allocated(self, benchmark, **params):
+        """Bytes allocated per operation (JMH -prof gc), or None."""
+        r = self.result(benchmark, **params)
+        return r and r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
 
     def pct(self, benchmark, p, **params):
         m = self.find(benchmark, **params)
@@ -125,8 +146,18 @@ class Results:
     def p50(self, benchmark, **params):
         return self.pct(benchmark, "50.0", **params)
 
-    def write_p50(self, writer, size):
-        return self.p50("WriteBenchmark.write", writer=writer, size=size)
+    def write_p50(self, writer, size, on="disk"):
+        return self.p50("WriteBenchmark.write", writer=writer, size=size, on=on)
+
+    def tmpfs_floor_p50(self, mode, size):
+        """The C floor's median on tmpfs: the mean of the runs before and after the JMH one."""
+        values = [r[(mode, size)]["p50"] for r in self.floor_tmpfs.values() if (mode, size) in r]
+        return sum(values) / len(values) if values else None
+
+    def threads_c_rate(self, mode):
+        """The threaded C floor's writes per second: the mean of the runs before and after the JMH one."""
+        values = [r[mode]["writes_per_s"] for r in self.threads_c.values() if mode in r]
+        return sum(values) / len(values) if values else None
 
     def floor_p50(self, mode, size, run=None):
         """The C floor's median; without `run`, the mean of the runs before and after the JMH one."""
@@ -219,24 +250,43 @@ def budget_rows(res):
                 cells.append(cell(r, r is not None and r <= FLOOR_RATIO_BUDGET, fmt_x(r),
                                   f"C floor {level} {b} {size_name(size)}"))
             rows.append([f"Java / C floor at {level}, p50", size_name(size)] + cells + ["<= 1.05x"])
-    c_none = res.floor_tmpfs.get(("none", 1024))
+    for level in LEVELS:
+        for size in TMPFS_SIZES:
+            cells = []
+            for b in BACKENDS:
+                r = ratio(res.write_p50(f"{b.upper()}_{level}", size, on="tmpfs"),
+                          res.tmpfs_floor_p50(FLOOR_MODES[level], size))
+                limit = FLOOR_RATIO_BUDGET if b != "nio" else NIO_FLOOR_RATIO_BUDGET
+                cells.append(cell(r, r is not None and r <= limit, fmt_x(r), f"C floor tmpfs {level} {b} {size_name(size)}"))
+            rows.append([f"Java / C floor at {level} on tmpfs (no disk), p50", size_name(size)] + cells
+                        + [f"<= {FLOOR_RATIO_BUDGET:.2f}x (nio <= {NIO_FLOOR_RATIO_BUDGET:.2f}x)"])
+    for size in TMPFS_SIZES:
+        cells = []
+        for b in BACKENDS:
+            worst = max((a for a in (res.allocated("WriteBenchmark.write", writer=f"{b.upper()}_{l}", size=size, on=o)
+                                     for l in LEVELS for o in ("disk", "tmpfs")) if a is not None), default=None)
+            cells.append(cell(worst, worst is not None and worst <= ALLOCATION_BUDGET, f"{worst:,.0f} B" if worst is not None else "",
+                              f"allocation {b} {size_name(size)}"))
+        rows.append(["Heap allocated per write, most of any level (-prof gc)", size_name(size)] + cells
+                    + [f"<= {ALLOCATION_BUDGET} B"])
+    c16 = res.threads_c_rate("durable")
     cells = []
     for b in BACKENDS:
-        m = res.find("CallOverheadBenchmark.writeNone", backend=b)
-        r = ratio(m and m["score"] / 1000, c_none and c_none["mean"])
-        cells.append(cell(r, r is not None and r <= FLOOR_RATIO_BUDGET, fmt_x(r), f"C floor tmpfs {b}"))
-    rows.append(["Java / C floor at NONE on tmpfs (no disk), mean", "1 KiB"] + cells + ["<= 1.05x"])
+        m = res.find("ConcurrentWritersBenchmark.threads16", backend=b)
+        r = ratio(m and m["score"], c16)
+        cells.append(cell(r, r is not None and r >= 1, fmt_x(r), f"16 threads {b}"))
+    rows.append(["16 threads DURABLE, writes/s against 16 C threads making the same calls", "4 KiB"] + cells + [">= 1.00x"])
     return rows, failures
 
 
 def write_table(res):
     writers = (["FILES_WRITE", "FILES_WRITE_FORCE"] + [f"{b.upper()}_{l}" for b in BACKENDS for l in LEVELS]
-               + ["KAFKA", "ZOOKEEPER"])
+               + ["PANAMA_ANONYMOUS", "JNA_ANONYMOUS", "KAFKA", "ZOOKEEPER"])
     rows = []
     for w in writers:
         cells = []
         for size in SIZES:
-            m = res.find("WriteBenchmark.write", writer=w, size=size)
+            m = res.find("WriteBenchmark.write", writer=w, size=size, on="disk")
             cells.append("n/a" if m is None else f"{fmt_us(m['scorePercentiles']['50.0'])} / {fmt_us(m['scorePercentiles']['99.0'])}")
         rows.append([w] + cells)
     for mode in FLOOR_MODES.values():
@@ -300,18 +350,69 @@ def len_samples(metric):
                for _, count in bucket)
 
 
-def throughput_table(res):
+def threads_table(res):
     rows = []
+    c16 = res.threads_c_rate("durable")
     for b in BACKENDS:
         for threads in ("01", "04", "16"):
-            on = res.find(f"GroupCommitThroughputBenchmark.threads{threads}", backend=b, groupCommit="true")
-            off = res.find(f"GroupCommitThroughputBenchmark.threads{threads}", backend=b, groupCommit="false")
-            if on is None and off is None:
+            m = res.find(f"ConcurrentWritersBenchmark.threads{threads}", backend=b)
+            if m is None:
                 continue
-            rows.append([b, int(threads), "n/a" if on is None else f"{on['score']:,.0f}",
-                         "n/a" if off is None else f"{off['score']:,.0f}",
-                         fmt_x(ratio(on and on["score"], off and off["score"]))])
-    return table(["Backend", "Threads", "group commit on (writes/s)", "off (writes/s)", "on / off"], rows)
+            rows.append([b, int(threads), f"{m['score']:,.0f}",
+                         fmt_x(ratio(m["score"], c16)) if threads == "16" else ""])
+    for mode, label in (("durable", "C, durafile's calls"), ("direct_fsync", "C, in-place write + fsync")):
+        values = [f"{r[mode]['writes_per_s']:,.0f}" for r in res.threads_c.values() if mode in r]
+        if values:
+            rows.append([label, 16, " / ".join(values) + " (before / after)", ""])
+    return table(["Writer", "Threads", "writes/s", "durafile / C at 16 threads"], rows)
+
+
+def tmpfs_table(res):
+    """Writes on tmpfs, where no disk time hides the CPU: medians and allocation next to the C floor."""
+    rows = []
+    for b in BACKENDS:
+        for level in LEVELS:
+            cells = []
+            for size in TMPFS_SIZES:
+                w = f"{b.upper()}_{level}"
+                p50, c = res.write_p50(w, size, on="tmpfs"), res.tmpfs_floor_p50(FLOOR_MODES[level], size)
+                a = res.allocated("WriteBenchmark.write", writer=w, size=size, on="tmpfs")
+                cells.append(f"{'n/a' if p50 is None else f'{p50:.2f}'} / {'n/a' if c is None else f'{c:.2f}'}"
+                             f" = {fmt_x(ratio(p50, c))}, {'n/a' if a is None else f'{a:,.0f}'} B")
+            rows.append([w] + cells)
+    return table(["Writer"] + [f"{size_name(s)}: p50 durafile / C (µs) = ratio, heap per write" for s in TMPFS_SIZES],
+                 rows)
+
+
+def allocation_table(res):
+    """Heap bytes per write of every writer on the disk (JMH -prof gc)."""
+    writers = (["FILES_WRITE", "FILES_WRITE_FORCE"] + [f"{b.upper()}_{l}" for b in BACKENDS for l in LEVELS]
+               + ["PANAMA_ANONYMOUS", "JNA_ANONYMOUS", "KAFKA", "ZOOKEEPER"])
+    rows = []
+    for w in writers:
+        values = [res.allocated("WriteBenchmark.write", writer=w, size=s, on="disk") for s in SIZES]
+        if any(v is not None for v in values):
+            rows.append([w] + ["n/a" if v is None else f"{v:,.0f}" for v in values])
+    return table(["Writer"] + [f"{size_name(s)} (B/write)" for s in SIZES], rows)
+
+
+def fresh_table(res):
+    """A write from a thread started for it, less starting and joining that thread, against a reused thread."""
+    rows = []
+    for b in BACKENDS:
+        reused = res.find("FreshThreadBenchmark.reused", backend=b)
+        if reused is None:
+            continue
+        cells = [f"{reused['score']:,.0f}"]
+        for kind in ("platform", "virtual"):
+            w, e = res.find(f"FreshThreadBenchmark.{kind}", backend=b), res.find(f"FreshThreadBenchmark.{kind}Empty", backend=b)
+            own = w and e and w["score"] - e["score"]
+            cells.append("n/a" if own is None else f"{own:,.0f} ({fmt_x(ratio(own, reused['score']))})")
+        allocated = [res.allocated(f"FreshThreadBenchmark.{k}", backend=b) for k in ("reused", "virtual", "virtualEmpty")]
+        cells.append(" / ".join("n/a" if a is None else f"{a:,.0f}" for a in allocated))
+        rows.append([b] + cells)
+    return table(["Backend", "reused thread (ns)", "new platform thread, less its start (ns)",
+                  "new virtual thread, less its start (ns)", "B/op: reused / virtual / virtual empty"], rows)
 
 
 def calls_table(res):
@@ -413,14 +514,16 @@ def report(args):
             p = t["scorePercentiles"]
             ten.append([b, f"{p['50.0']:.1f}", f"{p['99.0']:.1f}", f"{p['100.0']:.1f}", len_samples(t)])
     lines += table(["Backend", "p50 (ms)", "p99 (ms)", "max (ms)", "batches"], ten)
-    lines += ["", "## DURABLE 1 KiB writes into one directory (GroupCommitThroughputBenchmark)", ""]
-    lines += throughput_table(res)
+    lines += ["", "## DURABLE 4 KiB writes into one directory (ConcurrentWritersBenchmark and 16 C threads)", ""]
+    lines += threads_table(res)
+    lines += ["", "## Writes on tmpfs (WriteBenchmark -p on=tmpfs and the C floor on tmpfs)", ""]
+    lines += tmpfs_table(res)
+    lines += ["", "## Heap allocated per write on the disk (WriteBenchmark, -prof gc)", ""]
+    lines += allocation_table(res)
+    lines += ["", "## A write from a new thread (FreshThreadBenchmark, tmpfs, 1 KiB at NONE)", ""]
+    lines += fresh_table(res)
     lines += ["", "## Call overhead on tmpfs (CallOverheadBenchmark, ns per call)", ""]
     lines += calls_table(res)
-    floor_lines = [f"{mode} {res.floor_tmpfs[(mode, 1024)]['mean'] * 1000:,.0f} ns"
-                   for mode in ("direct", "none") if (mode, 1024) in res.floor_tmpfs]
-    if floor_lines:
-        lines += ["", "C floor on tmpfs, 1 KiB, mean per write: " + ", ".join(floor_lines) + "."]
     if chart(res, os.path.join(args.results, "overhead.png")):
         lines += ["", "![Overhead by size and backend](results/overhead.png)"]
     text = "\n".join(lines) + "\n"

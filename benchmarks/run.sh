@@ -14,9 +14,11 @@
 #   3. For each size (1 KiB, 64 KiB, 1 MiB): the C floor, WriteBenchmark at that size, the C floor again,
 #      all on the same disk, so each Java/C ratio comes from the same minutes (the report uses the mean
 #      of the two floor medians and shows how far they drift apart). Then FlushLatencyBenchmark,
-#      RenameLatencyBenchmark, TenJobsBenchmark, GroupCommitThroughputBenchmark, BatchBenchmark and the
-#      C batch floor (batch-c-10.json, batch-c-100.json: the transaction's protocol in C), the C floor on tmpfs
-#      and CallOverheadBenchmark (on tmpfs: the CPU cost of a write, which the disk's noise cannot hide).
+#      RenameLatencyBenchmark, TenJobsBenchmark, ConcurrentWritersBenchmark between two runs of the C floor's
+#      16-thread mode (threads-c-before.jsonl, threads-c-after.jsonl), BatchBenchmark and the C batch floor
+#      (batch-c-10.json, batch-c-100.json: the transaction's protocol in C), WriteBenchmark on tmpfs between
+#      two runs of the C floor on tmpfs (the CPU cost of a write, which the disk's noise cannot hide),
+#      FreshThreadBenchmark and CallOverheadBenchmark. WriteBenchmark runs with -prof gc (heap per write).
 #   4. Writes benchmarks/results/: the JMH JSON files, floor-*.json, machine.json, report.md and
 #      overhead.png (report.py; the chart needs matplotlib: Debian python3-matplotlib), and prints the
 #      report. To record a run, copy results/report.md into RESULTS.md and add what the numbers mean.
@@ -46,8 +48,10 @@ if [ "${DURAFILE_BENCH_QUICK:-0}" = 1 ]; then
   TEN_JOBS=(-wi 0 -i 1 -r 500ms)
   THROUGHPUT=(-wi 0 -i 1 -r 200ms)
   CALLS=(-wi 0 -i 1 -r 200ms)
+  TMPFS_WRITE=(-wi 0 -i 1 -r 200ms)
   BATCH=(-wi 0 -i 1 -r 500ms)
   BATCH_C_OPERATIONS=2
+  THREADS_C_SECONDS=0.5
 else
   RESULTS=$BENCH/results
   FLOOR_ARGS=(-n 200 -w 20)
@@ -57,13 +61,16 @@ else
   TEN_JOBS=(-wi 2 -w 1s -i 3 -r 3s)
   THROUGHPUT=(-wi 1 -w 1s -i 3 -r 1s)
   CALLS=(-wi 2 -w 500ms -i 3 -r 500ms)
+  TMPFS_WRITE=(-wi 1 -w 1s -i 3 -r 1s)
   BATCH=(-wi 1 -w 2s -i 3 -r 3s)
   BATCH_C_OPERATIONS=30
+  THREADS_C_SECONDS=5
 fi
 SETTINGS="JMH -f 1, JDK 25 with --enable-native-access=ALL-UNNAMED; C floor ${FLOOR_ARGS[*]}, on tmpfs\
  ${FLOOR_TMPFS_ARGS[*]} (gcc -O2);\
  WriteBenchmark ${WRITE[*]}; Flush/RenameLatency ${LATENCY[*]}; TenJobs ${TEN_JOBS[*]};\
- GroupCommitThroughput ${THROUGHPUT[*]}; CallOverhead ${CALLS[*]}; Batch ${BATCH[*]}"
+ ConcurrentWriters ${THROUGHPUT[*]} (C threads -T $THREADS_C_SECONDS s); WriteBenchmark on tmpfs\
+ ${TMPFS_WRITE[*]}; FreshThread and CallOverhead ${CALLS[*]}; Batch ${BATCH[*]}"
 
 JAVA=$JDK25/bin/java
 if [ ! -x "$JAVA" ]; then
@@ -101,7 +108,7 @@ echo "== building the library and the benchmarks (JDK 25)"
 mvn_build -f "$BENCH/pom.xml" package
 JAR=$BENCH/target/benchmarks.jar
 echo "== building the C floor"
-gcc -O2 -Wall -Wextra -Werror -o "$BENCH/target/floor" "$ROOT/native/floor.c"
+gcc -O2 -Wall -Wextra -Werror -pthread -o "$BENCH/target/floor" "$ROOT/native/floor.c"
 gcc -O2 -Wall -Wextra -Werror -pthread -o "$BENCH/target/batch" "$ROOT/native/batch.c"
 
 HOST_FLAGS=(--enable-native-access=ALL-UNNAMED)
@@ -132,7 +139,7 @@ for size in "${SIZES[@]}"; do
   echo "== C floor, $size bytes (before)"
   floor "$DURAFILE_BENCH_DIR" "floor-$size-before.json" -s "$size" "${FLOOR_ARGS[@]}"
   echo "== WriteBenchmark, $size bytes"
-  jmh "write-$size.json" WriteBenchmark -p size="$size" "${WRITE[@]}"
+  jmh "write-$size.json" WriteBenchmark -p size="$size" "${WRITE[@]}" -prof gc
   echo "== C floor, $size bytes (after)"
   floor "$DURAFILE_BENCH_DIR" "floor-$size-after.json" -s "$size" "${FLOOR_ARGS[@]}"
 done
@@ -142,8 +149,21 @@ echo "== RenameLatencyBenchmark"
 jmh rename.json RenameLatencyBenchmark "${LATENCY[@]}"
 echo "== TenJobsBenchmark"
 jmh tenjobs.json TenJobsBenchmark "${TEN_JOBS[@]}"
-echo "== GroupCommitThroughputBenchmark"
-jmh throughput.json GroupCommitThroughputBenchmark "${THROUGHPUT[@]}"
+threads_c() {
+  local out=$1
+  : > "$RESULTS/$out"
+  for mode in durable direct_fsync; do
+    floor "$DURAFILE_BENCH_DIR" "$out.$mode" -t 16 -T "$THREADS_C_SECONDS" -s 4096 -m "$mode"
+    cat "$RESULTS/$out.$mode" >> "$RESULTS/$out"
+    rm "$RESULTS/$out.$mode"
+  done
+}
+echo "== C floor, 16 threads (before)"
+threads_c threads-c-before.jsonl
+echo "== ConcurrentWritersBenchmark"
+jmh threads.json ConcurrentWritersBenchmark "${THROUGHPUT[@]}"
+echo "== C floor, 16 threads (after)"
+threads_c threads-c-after.jsonl
 echo "== BatchBenchmark (a transaction of N files against N sequential writes)"
 jmh batch.json BatchBenchmark "${BATCH[@]}"
 for files in 10 100; do
@@ -153,8 +173,17 @@ for files in 10 100; do
   rm -rf "$batch_dir"
   cat "$RESULTS/batch-c-$files.json"
 done
-echo "== C floor on tmpfs, 1 KiB (the CPU and syscall cost of a write, without the disk)"
-floor "$DURAFILE_BENCH_TMPFS" floor-tmpfs.json -s 1024 -m direct,none "${FLOOR_TMPFS_ARGS[@]}"
+TMPFS_FLOOR_MODES=(-s 1024,65536 -m direct,none,atomic,durable,bare_none,bare_atomic,bare_durable)
+echo "== C floor on tmpfs (before): the CPU and syscall cost of a write, without the disk"
+floor "$DURAFILE_BENCH_TMPFS" tmpfs-floor-before.json "${TMPFS_FLOOR_MODES[@]}" "${FLOOR_TMPFS_ARGS[@]}"
+echo "== WriteBenchmark on tmpfs"
+jmh write-tmpfs.json WriteBenchmark -p on=tmpfs -p size=1024,65536 \
+  -p writer=PANAMA_NONE,PANAMA_ATOMIC,PANAMA_DURABLE,JNA_NONE,JNA_ATOMIC,JNA_DURABLE,NIO_NONE,NIO_ATOMIC,NIO_DURABLE \
+  "${TMPFS_WRITE[@]}" -prof gc
+echo "== C floor on tmpfs (after)"
+floor "$DURAFILE_BENCH_TMPFS" tmpfs-floor-after.json "${TMPFS_FLOOR_MODES[@]}" "${FLOOR_TMPFS_ARGS[@]}"
+echo "== FreshThreadBenchmark"
+jmh fresh.json FreshThreadBenchmark "${CALLS[@]}" -prof gc
 echo "== CallOverheadBenchmark"
 jmh calls.json CallOverheadBenchmark "${CALLS[@]}"
 

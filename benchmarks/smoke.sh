@@ -30,11 +30,12 @@ echo "== building the library and the benchmarks (JDK 25)"
 mvn_build -f "$BENCH/pom.xml" package
 
 echo "== C floor"
-gcc -O2 -Wall -Wextra -Werror -o "$BENCH/target/floor" "$ROOT/native/floor.c"
+gcc -O2 -Wall -Wextra -Werror -pthread -o "$BENCH/target/floor" "$ROOT/native/floor.c"
 mkdir -p "$DURAFILE_BENCH_DIR"
 floor_dir=$(mktemp -d "$DURAFILE_BENCH_DIR/floor-XXXXXX")
 trap 'rm -rf "$floor_dir"' EXIT
-"$BENCH/target/floor" -d "$floor_dir" -s 1024 -n 3 -w 1 > /dev/null
+"$BENCH/target/floor" -d "$floor_dir" -s 1024 -n 3 -w 1 -m direct,direct_fsync,none,atomic,durable,bare_none,bare_atomic,bare_durable > /dev/null
+"$BENCH/target/floor" -d "$floor_dir" -t 4 -T 0.2 -s 4096 -m durable > /dev/null
 echo "== C batch floor"
 gcc -O2 -Wall -Wextra -Werror -pthread -o "$BENCH/target/batch" "$ROOT/native/batch.c"
 "$BENCH/target/batch" "$floor_dir" 10 1 > /dev/null

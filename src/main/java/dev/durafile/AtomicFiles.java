@@ -48,8 +48,7 @@ import java.util.concurrent.Executor;
  * native backends' system calls cannot be interrupted at all. On java.nio, an interrupt that arrives
  * while the temp file's channel is in use closes that channel: the write then fails with
  * {@link java.io.InterruptedIOException}, nothing is published and the target is as it was. An
- * interrupt never fails another thread's write (a group commit's shared directory fsync is not
- * interruptible) and never turns a write that already published its content into a failure.
+ * interrupt never fails another thread's write and never turns a write that already published its content into a failure.
  *
  * <h2>Backends</h2>
  * {@code panama} (JDK 22+ with {@code --enable-native-access}), {@code jna} or {@code nio}, chosen once
@@ -325,8 +324,7 @@ public final class AtomicFiles {
     }
 
     /**
-     * Runs {@link #write(Path, byte[], WriteOptions)} on {@code executor}. With many such writes into one
-     * directory, group commit lets them share directory fsyncs.
+     * Runs {@link #write(Path, byte[], WriteOptions)} on {@code executor}.
      *
      * @param target the file to replace or create
      * @param data the complete new content (not copied: do not change it until the future completes)
@@ -445,7 +443,7 @@ public final class AtomicFiles {
      * {@link #transaction(Path)} with {@code options} for every change: durability (see
      * {@link FileTransaction#commit()}), permissions, symlink policy and {@code syncMetadata}. A
      * transaction always uses named temp files ({@link TempStrategy#NAMED}) and syncs each directory
-     * once itself (group commit does not apply).
+     * once itself.
      *
      * @throws IllegalArgumentException if {@code options} ask for {@link WriteOptions#keepBackup()}
      */

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Immutable settings of an atomic write. Build one with {@link #builder()}; {@link #defaults()} is
  * {@link Durability#DURABLE}, permissions preserved, symlinks followed, data-only sync of the temp file,
- * a named temp file, no backup, group commit of directory fsyncs.
+ * a named temp file, no backup.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */
@@ -23,7 +23,6 @@ public final class WriteOptions {
     private final boolean syncMetadata;
     private final TempStrategy tempStrategy;
     private final boolean keepBackup;
-    private final boolean groupCommit;
 
     private WriteOptions(Builder b) {
         this.durability = b.durability;
@@ -32,7 +31,6 @@ public final class WriteOptions {
         this.syncMetadata = b.syncMetadata;
         this.tempStrategy = b.tempStrategy;
         this.keepBackup = b.keepBackup;
-        this.groupCommit = b.groupCommit;
     }
 
     /** A mutable copy; unlike {@link EnumSet#copyOf(java.util.Collection)}, also of an empty set. */
@@ -61,7 +59,6 @@ public final class WriteOptions {
         b.syncMetadata = syncMetadata;
         b.tempStrategy = tempStrategy;
         b.keepBackup = keepBackup;
-        b.groupCommit = groupCommit;
         return b;
     }
 
@@ -105,14 +102,6 @@ public final class WriteOptions {
         return keepBackup;
     }
 
-    /**
-     * @return true if concurrent {@link Durability#DURABLE} writes into the same directory may share one
-     *     directory fsync (each still returns only after an fsync that started after its rename)
-     */
-    public boolean groupCommit() {
-        return groupCommit;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof WriteOptions)) {
@@ -121,22 +110,19 @@ public final class WriteOptions {
         WriteOptions other = (WriteOptions) o;
         return durability == other.durability && Objects.equals(permissions, other.permissions)
                 && symlinkPolicy == other.symlinkPolicy && syncMetadata == other.syncMetadata
-                && tempStrategy == other.tempStrategy && keepBackup == other.keepBackup
-                && groupCommit == other.groupCommit;
+                && tempStrategy == other.tempStrategy && keepBackup == other.keepBackup;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(durability, permissions, symlinkPolicy, syncMetadata, tempStrategy, keepBackup,
-                groupCommit);
+        return Objects.hash(durability, permissions, symlinkPolicy, syncMetadata, tempStrategy, keepBackup);
     }
 
     @Override
     public String toString() {
         return "WriteOptions{durability=" + durability + ", permissions="
                 + (permissions == null ? "preserve" : permissions) + ", symlinks=" + symlinkPolicy
-                + ", syncMetadata=" + syncMetadata + ", temp=" + tempStrategy + ", keepBackup=" + keepBackup
-                + ", groupCommit=" + groupCommit + '}';
+                + ", syncMetadata=" + syncMetadata + ", temp=" + tempStrategy + ", keepBackup=" + keepBackup + '}';
     }
 
     /** Builds {@link WriteOptions}. Not thread-safe; each {@link #build()} returns an independent instance. */
@@ -147,7 +133,6 @@ public final class WriteOptions {
         private boolean syncMetadata;
         private TempStrategy tempStrategy = TempStrategy.NAMED;
         private boolean keepBackup;
-        private boolean groupCommit = true;
 
         private Builder() {
         }
@@ -242,16 +227,6 @@ public final class WriteOptions {
          */
         public Builder keepBackup(boolean keepBackup) {
             this.keepBackup = keepBackup;
-            return this;
-        }
-
-        /**
-         * @param groupCommit false to give every DURABLE write its own directory fsync (default true:
-         *     concurrent writers into one directory share them)
-         * @return this builder
-         */
-        public Builder groupCommit(boolean groupCommit) {
-            this.groupCommit = groupCommit;
             return this;
         }
 

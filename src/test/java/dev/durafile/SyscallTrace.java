@@ -44,7 +44,7 @@ final class SyscallTrace {
     static SyscallTrace parse(Path log) throws IOException {
         SyscallTrace t = new SyscallTrace();
         Map<String, String> pending = new HashMap<>();
-        Map<Long, String> fds = new HashMap<>();
+        Descriptors fds = new Descriptors();
         for (String line : Files.readAllLines(log)) {
             Matcher u = UNFINISHED.matcher(line);
             if (u.matches()) {
@@ -57,13 +57,49 @@ final class SyscallTrace {
             }
             Matcher m = CALL.matcher(line);
             if (m.matches() && !m.group(4).equals("?")) {
+                fds.thread = m.group(1);
                 t.add(m.group(2), splitArgs(m.group(3)), Long.parseLong(m.group(4)), fds);
             }
         }
         return t;
     }
 
-    private void add(String name, List<String> args, long result, Map<Long, String> fds) {
+    /**
+     * Which path each open descriptor number refers to. strace writes a call's line when it returns, so
+     * with several threads a close can be logged after another thread's open that already got the
+     * same number; each number therefore keeps its opens in order with their threads, a close removes
+     * its own thread's latest one, and a lookup prefers the calling thread's own open.
+     */
+    private static final class Descriptors {
+        /** The thread of the line being added. */
+        String thread;
+        private final Map<Long, List<String[]>> opens = new HashMap<>();
+
+        void put(long fd, String path) {
+            opens.computeIfAbsent(fd, k -> new ArrayList<>()).add(new String[] {thread, path});
+        }
+
+        private int latest(List<String[]> list) {
+            for (int i = list.size() - 1; i >= 0; i--) {
+                if (list.get(i)[0].equals(thread)) {
+                    return i;
+                }
+            }
+            return list.size() - 1;
+        }
+
+        String get(long fd) {
+            List<String[]> list = opens.get(fd);
+            return list == null || list.isEmpty() ? null : list.get(latest(list))[1];
+        }
+
+        String remove(long fd) {
+            List<String[]> list = opens.get(fd);
+            return list == null || list.isEmpty() ? null : list.remove(latest(list))[1];
+        }
+    }
+
+    private void add(String name, List<String> args, long result, Descriptors fds) {
         Call c = new Call(name, args, result);
         switch (name) {
             case "openat":
@@ -115,7 +151,7 @@ final class SyscallTrace {
     }
 
     /** @return the path {@code quoted} names relative to {@code dirfd}, normalized ({@code dir/.} is {@code dir}) */
-    private static String resolve(Map<Long, String> fds, String dirfd, String quoted) {
+    private static String resolve(Descriptors fds, String dirfd, String quoted) {
         String p = unquote(quoted);
         if (p.startsWith("/")) {
             return Path.of(p).normalize().toString();

@@ -19,7 +19,7 @@ class WriteOptionsTest {
 
         WriteOptions all = WriteOptions.builder().durability(Durability.ATOMIC)
                 .permissions(PosixFilePermissions.fromString("rw-r-----")).symlinkPolicy(SymlinkPolicy.REPLACE)
-                .syncMetadata(true).tempStrategy(TempStrategy.ANONYMOUS).keepBackup(true).groupCommit(false).build();
+                .syncMetadata(true).tempStrategy(TempStrategy.ANONYMOUS).keepBackup(true).build();
         assertThat(all.toBuilder().build()).isEqualTo(all).hasSameHashCodeAs(all);
         assertThat(all.toBuilder().preservePermissions().build().permissions()).isEmpty();
     }

@@ -152,9 +152,9 @@ public final class Engine {
                     throw exchangeRefused(fb, da, pa, pb, e);
                 }
                 try {
-                    GroupCommit.sync(da);
+                    da.sync();
                     if (db != null) {
-                        GroupCommit.sync(db);
+                        db.sync();
                     }
                 } catch (IOException e) {
                     throw Failures.afterPublish(a.toString(), "the directory fsync that makes the swap survive a"
@@ -250,7 +250,7 @@ public final class Engine {
                             "a symbolic link on the way leads to nothing");
                 }
                 // the entry, whoever made it, must survive a power cut
-                GroupCommit.sync(current);
+                current.sync();
                 if (there.kind == FileBinding.Kind.SYMLINK) {
                     if (++links > MAX_SYMLINKS) {
                         throw Failures.of("create directory", dir, "too many levels of symbolic links (ELOOP)");

@@ -165,19 +165,6 @@ final class Failures {
     }
 
     /**
-     * A directory fsync shared by a group commit failed: each writer of the batch gets its own
-     * exception, the shared failure its cause.
-     */
-    static FileSystemException sharedSync(Path dir, Throwable shared) {
-        String why = shared instanceof FileSystemException && ((FileSystemException) shared).getReason() != null
-                ? ((FileSystemException) shared).getReason() : String.valueOf(shared);
-        FileSystemException e = new FileSystemException(dir.toString(), null,
-                "fsync directory (group commit)" + FAILED + why);
-        e.initCause(shared);
-        return e;
-    }
-
-    /**
      * The thread was interrupted while a java.nio channel was in use, which closed it: the write was
      * abandoned before publishing, so the target is as it was.
      */

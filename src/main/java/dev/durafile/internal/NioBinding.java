@@ -401,7 +401,7 @@ final class NioBinding implements FileBinding {
             return "unknown";
         }
 
-        /** Of the directory itself only its identity is needed (group commit keys): no owner lookup. */
+        /** Of the directory itself only its identity is needed (the striped backup locks key on it): no owner lookup. */
         @Override
         public Stat stat() throws IOException {
             try {

@@ -583,11 +583,7 @@ public final class PendingWrite implements Closeable {
 
     private void syncDirectory() throws IOException {
         try {
-            if (options.groupCommit()) {
-                GroupCommit.sync(target.dir);
-            } else {
-                target.dir.sync();
-            }
+            target.dir.sync();
         } catch (IOException e) {
             throw Failures.afterPublish(target.requested,
                     "the directory fsync that makes it survive a power cut", e);

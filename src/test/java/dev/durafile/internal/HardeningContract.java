@@ -198,16 +198,13 @@ abstract class HardeningContract {
     void aPreInterruptedThreadWritesAndKeepsItsInterrupt() throws IOException {
         Path target = Files.write(dir.resolve("interrupted"), OLD);
         Engine engine = new Engine(binding());
-        for (boolean groupCommit : new boolean[] {true, false}) {
-            Thread.currentThread().interrupt();
-            try {
-                engine.write(target, ByteBuffer.wrap(NEW), WriteOptions.builder().groupCommit(groupCommit).build());
-            } finally {
-                assertThat(Thread.interrupted()).as("the caller's interrupt status is kept").isTrue();
-            }
-            assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
-            Files.write(target, OLD);
+        Thread.currentThread().interrupt();
+        try {
+            engine.write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
+        } finally {
+            assertThat(Thread.interrupted()).as("the caller's interrupt status is kept").isTrue();
         }
+        assertThat(Files.readAllBytes(target)).isEqualTo(NEW);
         assertThat(TestSupport.names(dir)).containsExactly("interrupted");
     }
 
@@ -217,7 +214,7 @@ abstract class HardeningContract {
         ForwardingBinding b = new ForwardingBinding(binding());
         b.afterRename = name -> Thread.currentThread().interrupt();
         try {
-            new Engine(b).write(target, ByteBuffer.wrap(NEW), WriteOptions.builder().groupCommit(false).build());
+            new Engine(b).write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults());
         } finally {
             assertThat(Thread.interrupted()).isTrue();
         }
@@ -265,52 +262,6 @@ abstract class HardeningContract {
     }
 
     @Test
-    void anInterruptedGroupCommitLeaderFailsNoWriterOfItsBatch() throws Exception {
-        CountDownLatch first = new CountDownLatch(1);
-        CountDownLatch second = new CountDownLatch(1);
-        AtomicInteger syncs = new AtomicInteger();
-        ForwardingBinding b = new ForwardingBinding(binding());
-        b.beforeDirectorySync = path -> awaitUninterruptibly(syncs.incrementAndGet() == 1 ? first : second);
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean leaderInterrupted = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        for (String name : List.of("first", "leader", "w1", "w2")) {
-            Thread t = new Thread(() -> {
-                try (FileBinding.Directory d = b.openDirectory(dir)) {
-                    GroupCommit.sync(d);
-                    if (Thread.currentThread().getName().equals("leader")) {
-                        leaderInterrupted.set(Thread.interrupted());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    failures.add(e);
-                }
-            }, name);
-            threads.add(t);
-            t.start();
-            awaitWaiting(t);
-        }
-        // "first" leads the first batch and waits in its fsync; the others queue for the next batch,
-        // which "leader" leads: interrupt it during its fsync, then let that fsync run
-        first.countDown();
-        for (int i = 0; i < 10_000 && syncs.get() < 2; i++) {
-            Thread.sleep(1);
-        }
-        assertThat(syncs.get()).isEqualTo(2);
-        threads.get(1).interrupt();
-        second.countDown();
-        for (Thread t : threads) {
-            t.join(30_000);
-        }
-        assertThat(failures).isEmpty();
-        assertThat(syncs.get()).as("one fsync per batch").isEqualTo(2);
-        assertThat(leaderInterrupted).as("the leader's interrupt status is kept").isTrue();
-    }
-
-    /**
-     * The native backends stage heap data through buffers shared by all threads; java.nio stages it
-     * through the JDK's own per-thread buffer, the size of the write (1 KiB each here).
-     */
-    @Test
     void writesFromFreshThreadsDoNotEachAllocateALargeDirectBuffer() throws Exception {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
@@ -357,7 +308,7 @@ abstract class HardeningContract {
     }
 
     @Test
-    void groupCommitSharesFsyncsAndReleasesEachWriterOnlyAfterAnFsyncOfItsDirectoryThatStartedAfterItsRename()
+    void concurrentWritersEachReturnOnlyAfterAnFsyncOfTheirDirectoryThatStartedAfterTheirRename()
             throws Exception {
         ForwardingBinding b = new ForwardingBinding(binding());
         b.beforeDirectorySync = path -> sleep(5);
@@ -390,7 +341,7 @@ abstract class HardeningContract {
         }
         assertThat(failure.get()).isNull();
         assertThat(violations).isEmpty();
-        assertThat(b.directorySyncs.size()).as("80 writes share directory fsyncs").isLessThan(80).isPositive();
+        assertThat(b.directorySyncs.size()).as("one directory fsync per write").isEqualTo(80);
         for (int t = 0; t < 16; t++) {
             for (int i = 0; i < 5; i++) {
                 assertThat(Files.readAllBytes(dir.resolve("w" + t + "-" + i))).isEqualTo(NEW);
@@ -400,7 +351,7 @@ abstract class HardeningContract {
     }
 
     @Test
-    void groupCommitReleasesAWriterOnlyByAnFsyncOfItsOwnDirectoryAfterThePathWasSwapped() throws Exception {
+    void aWriterIsReleasedOnlyByAnFsyncOfItsOwnDirectoryAfterThePathWasSwapped() throws Exception {
         ForwardingBinding b = new ForwardingBinding(binding());
         Path live = Files.createDirectory(dir.resolve("live"));
         Files.createDirectory(dir.resolve("other"));
@@ -429,7 +380,7 @@ abstract class HardeningContract {
             }, name);
             writers.add(t);
             t.start();
-            // x waits in its fsync at the gate; y queues behind it; then z, into the other inode
+            // x and y wait in their fsyncs at the gate; then z writes into the other inode
             awaitWaiting(t);
         }
         gate.countDown();

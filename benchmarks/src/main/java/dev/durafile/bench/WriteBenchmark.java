@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * durafile's NONE with {@link Writer#FILES_WRITE} and its ATOMIC with {@link Writer#FILES_WRITE_FORCE};
  * {@code native/floor.c} gives the C floor for the same sizes and levels.
  *
- * <p>Run (JDK 22+ for the panama values; the directory must be on a real disk, not tmpfs):
+ * <p>Run (JDK 22+ for the panama values; the directory must be on a real disk, not tmpfs), and on
+ * tmpfs with {@code -p on=tmpfs}:
  * <pre>{@code
  * DURAFILE_BENCH_DIR=/var/tmp/durafile-bench java -jar benchmarks/target/benchmarks.jar WriteBenchmark \
  *     -p writer=FILES_WRITE_FORCE,PANAMA_ATOMIC -p size=1024 -rf json -rff write.json
@@ -44,6 +45,13 @@ public class WriteBenchmark {
     @Param({"1024", "65536", "1048576"})
     public int size;
 
+    /**
+     * Where the file is: {@code disk} ({@code DURAFILE_BENCH_DIR}), or {@code tmpfs}
+     * ({@code DURAFILE_BENCH_TMPFS}), where no disk time hides the CPU cost of a write.
+     */
+    @Param({"disk"})
+    public String on;
+
     private Path dir;
     private byte[] data;
     private Writer.Sink sink;
@@ -51,7 +59,7 @@ public class WriteBenchmark {
     /** Creates a fresh directory holding the target, so every write replaces an existing file. */
     @Setup
     public void setUp() throws IOException {
-        dir = BenchDirs.onDisk("write");
+        dir = on.equals("tmpfs") ? BenchDirs.onTmpfs("write") : BenchDirs.onDisk("write");
         data = BenchDirs.content(size);
         try {
             sink = writer.open(dir.resolve("target.dat"));

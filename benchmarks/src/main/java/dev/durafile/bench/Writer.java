@@ -1,6 +1,7 @@
 package dev.durafile.bench;
 
 import dev.durafile.Durability;
+import dev.durafile.TempStrategy;
 import dev.durafile.WriteOptions;
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.Engine;
@@ -61,6 +62,10 @@ public enum Writer {
     NIO_ATOMIC("nio", Durability.ATOMIC),
     /** durafile on the nio backend at {@link Durability#DURABLE}. */
     NIO_DURABLE("nio", Durability.DURABLE),
+    /** durafile on the panama backend at {@link Durability#DURABLE} with an unnamed temp ({@link TempStrategy#ANONYMOUS}). */
+    PANAMA_ANONYMOUS("panama", Durability.DURABLE, TempStrategy.ANONYMOUS),
+    /** durafile on the jna backend at {@link Durability#DURABLE} with an unnamed temp ({@link TempStrategy#ANONYMOUS}). */
+    JNA_ANONYMOUS("jna", Durability.DURABLE, TempStrategy.ANONYMOUS),
     /**
      * Kafka's checkpoint-file pattern: write {@code <name>.tmp}, flush, {@code FileDescriptor.sync()} (fsync),
      * then {@code Utils.atomicMoveWithFallback(temp, target, true)}, which renames with ATOMIC_MOVE and
@@ -102,14 +107,20 @@ public enum Writer {
 
     private final String backend;
     private final Durability durability;
+    private final TempStrategy temp;
 
     Writer() {
         this(null, null);
     }
 
     Writer(String backend, Durability durability) {
+        this(backend, durability, TempStrategy.NAMED);
+    }
+
+    Writer(String backend, Durability durability, TempStrategy temp) {
         this.backend = backend;
         this.durability = durability;
+        this.temp = temp;
     }
 
     /**
@@ -121,7 +132,7 @@ public enum Writer {
      */
     Sink open(Path target) {
         Engine engine = new Engine(Backends.load(backend));
-        WriteOptions options = WriteOptions.builder().durability(durability).build();
+        WriteOptions options = WriteOptions.builder().durability(durability).tempStrategy(temp).build();
         return data -> engine.write(target, ByteBuffer.wrap(data), options);
     }
 }

@@ -24,14 +24,16 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * Throughput of 1, 4 and 16 threads writing DURABLE 1 KiB files into one directory, each thread
- * replacing its own file, with and without group commit of the directory fsyncs
- * ({@link WriteOptions.Builder#groupCommit(boolean)}). Writes per second, all threads together.
+ * Throughput of 1, 4 and 16 threads writing DURABLE 4 KiB files into one directory, each thread
+ * replacing its own file. Writes per second, all threads together. {@code native/floor.c}'s threaded
+ * mode makes the same system calls from 16 C threads ({@code -t 16 -m durable}) and an in-place write
+ * and fsync from 16 ({@code -m direct_fsync}); {@code benchmarks/run.sh} runs it just before and just
+ * after this benchmark, on the same directory.
  *
  * <p>Run (the directory must be on a real disk, not tmpfs):
  * <pre>{@code
- * DURAFILE_BENCH_DIR=/var/tmp/durafile-bench java -jar benchmarks/target/benchmarks.jar GroupCommitThroughputBenchmark \
- *     -p backend=panama -rf json -rff throughput.json
+ * DURAFILE_BENCH_DIR=/var/tmp/durafile-bench java -jar benchmarks/target/benchmarks.jar ConcurrentWritersBenchmark \
+ *     -p backend=panama -rf json -rff threads.json
  * }</pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -40,20 +42,16 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = BenchDirs.NATIVE_ACCESS)
 @State(Scope.Benchmark)
-public class GroupCommitThroughputBenchmark {
-    private static final int SIZE = 1024;
+public class ConcurrentWritersBenchmark {
+    private static final int SIZE = 4096;
+    private static final WriteOptions DURABLE = WriteOptions.builder().durability(Durability.DURABLE).build();
 
     /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
     @Param({"panama", "jna", "nio"})
     public String backend;
 
-    /** Whether concurrent writers share directory fsyncs. */
-    @Param({"true", "false"})
-    public boolean groupCommit;
-
     private Path dir;
     private Engine engine;
-    private WriteOptions options;
     private byte[] data;
 
     /** The file one thread replaces. */
@@ -63,7 +61,7 @@ public class GroupCommitThroughputBenchmark {
 
         /** Names this thread's file after its index. */
         @Setup
-        public void setUp(GroupCommitThroughputBenchmark benchmark, ThreadParams thread) {
+        public void setUp(ConcurrentWritersBenchmark benchmark, ThreadParams thread) {
             target = benchmark.dir.resolve("file-" + thread.getThreadIndex() + ".json");
         }
     }
@@ -72,8 +70,7 @@ public class GroupCommitThroughputBenchmark {
     @Setup
     public void setUp() throws IOException {
         engine = new Engine(Backends.load(backend));
-        dir = BenchDirs.onDisk("throughput");
-        options = WriteOptions.builder().durability(Durability.DURABLE).groupCommit(groupCommit).build();
+        dir = BenchDirs.onDisk("threads");
         data = BenchDirs.content(SIZE);
     }
 
@@ -84,7 +81,7 @@ public class GroupCommitThroughputBenchmark {
     }
 
     private void write(Slot slot) throws IOException {
-        engine.write(slot.target, ByteBuffer.wrap(data), options);
+        engine.write(slot.target, ByteBuffer.wrap(data), DURABLE);
     }
 
     /** One writer. */
