@@ -360,11 +360,15 @@ def threads_table(res):
                 continue
             rows.append([b, int(threads), f"{m['score']:,.0f}",
                          fmt_x(ratio(m["score"], c16)) if threads == "16" else ""])
+    inplace = res.find("ConcurrentWritersBenchmark.threads16", backend="inplace")
+    if inplace:
+        rows.append(["Java in place (FileChannel write + force)", 16, f"{inplace['score']:,.0f}",
+                     fmt_x(ratio(inplace["score"], res.threads_c_rate("direct_fsync"))) + " of C in place"])
     for mode, label in (("durable", "C, durafile's calls"), ("direct_fsync", "C, in-place write + fsync")):
         values = [f"{r[mode]['writes_per_s']:,.0f}" for r in res.threads_c.values() if mode in r]
         if values:
             rows.append([label, 16, " / ".join(values) + " (before / after)", ""])
-    return table(["Writer", "Threads", "writes/s", "durafile / C at 16 threads"], rows)
+    return table(["Writer", "Threads", "writes/s", "against C at 16 threads"], rows)
 
 
 def tmpfs_table(res):
