@@ -401,22 +401,25 @@ def allocation_table(res):
 
 
 def fresh_table(res):
-    """A write from a thread started for it, less starting and joining that thread, against a reused thread."""
+    """Nanoseconds per write as the writing thread timed it: reused, new platform and new virtual threads."""
     rows = []
-    for b in BACKENDS:
-        reused = res.find("FreshThreadBenchmark.reused", backend=b)
-        if reused is None:
-            continue
-        cells = [f"{reused['score']:,.0f}"]
-        for kind in ("platform", "virtual"):
-            w, e = res.find(f"FreshThreadBenchmark.{kind}", backend=b), res.find(f"FreshThreadBenchmark.{kind}Empty", backend=b)
-            own = w and e and w["score"] - e["score"]
-            cells.append("n/a" if own is None else f"{own:,.0f} ({fmt_x(ratio(own, reused['score']))})")
-        allocated = [res.allocated(f"FreshThreadBenchmark.{k}", backend=b) for k in ("reused", "virtual", "virtualEmpty")]
-        cells.append(" / ".join("n/a" if a is None else f"{a:,.0f}" for a in allocated))
-        rows.append([b] + cells)
-    return table(["Backend", "reused thread (ns)", "new platform thread, less its start (ns)",
-                  "new virtual thread, less its start (ns)", "B/op: reused / virtual / virtual empty"], rows)
+    for b in BACKENDS + ["files"]:
+        cells = []
+        reused = None
+        for kind in ("reused", "platform", "virtual"):
+            r = res.result(f"FreshThreadBenchmark.{kind}", backend=b)
+            aux = r and r.get("secondaryMetrics", {})
+            ns = aux and aux["writeNanos"]["score"] / aux["writes"]["score"] if aux and aux.get("writes", {}).get("score") else None
+            reused = ns if kind == "reused" else reused
+            shown = "n/a" if ns is None else f"{ns:,.0f}"
+            if kind != "reused" and ns is not None:
+                shown += f" ({fmt_x(ratio(ns, reused))})"
+            alloc = res.allocated(f"FreshThreadBenchmark.{kind}", backend=b)
+            cells.append(shown + ("" if alloc is None else f", {alloc:,.0f} B"))
+        if any(c != "n/a" for c in cells):
+            rows.append([b] + cells)
+    return table(["Backend (files: Files.write, the control)", "reused thread (ns per write, heap per op)",
+                  "new platform thread", "new virtual thread"], rows)
 
 
 def calls_table(res):

@@ -49,6 +49,7 @@ if [ "${DURAFILE_BENCH_QUICK:-0}" = 1 ]; then
   THROUGHPUT=(-wi 0 -i 1 -r 200ms)
   CALLS=(-wi 0 -i 1 -r 200ms)
   TMPFS_WRITE=(-wi 0 -i 1 -r 200ms)
+  FRESH=(-wi 0 -i 1 -r 200ms)
   BATCH=(-wi 0 -i 1 -r 500ms)
   BATCH_C_OPERATIONS=2
   THREADS_C_SECONDS=0.5
@@ -62,6 +63,7 @@ else
   THROUGHPUT=(-wi 1 -w 1s -i 3 -r 1s)
   CALLS=(-wi 2 -w 500ms -i 3 -r 500ms)
   TMPFS_WRITE=(-wi 1 -w 1s -i 3 -r 1s)
+  FRESH=(-wi 1 -w 500ms -i 3 -r 1s)
   BATCH=(-wi 1 -w 2s -i 3 -r 3s)
   BATCH_C_OPERATIONS=30
   THREADS_C_SECONDS=5
@@ -70,7 +72,7 @@ SETTINGS="JMH -f 1, JDK 25 with --enable-native-access=ALL-UNNAMED; C floor ${FL
  ${FLOOR_TMPFS_ARGS[*]} (gcc -O2);\
  WriteBenchmark ${WRITE[*]}; Flush/RenameLatency ${LATENCY[*]}; TenJobs ${TEN_JOBS[*]};\
  ConcurrentWriters ${THROUGHPUT[*]} (C threads -T $THREADS_C_SECONDS s); WriteBenchmark on tmpfs\
- ${TMPFS_WRITE[*]}; FreshThread and CallOverhead ${CALLS[*]}; Batch ${BATCH[*]}"
+ ${TMPFS_WRITE[*]}; FreshThread ${FRESH[*]}; CallOverhead ${CALLS[*]}; Batch ${BATCH[*]}"
 
 JAVA=$JDK25/bin/java
 if [ ! -x "$JAVA" ]; then
@@ -183,7 +185,7 @@ jmh write-tmpfs.json WriteBenchmark -p on=tmpfs -p size=1024,65536 \
 echo "== C floor on tmpfs (after)"
 floor "$DURAFILE_BENCH_TMPFS" tmpfs-floor-after.json "${TMPFS_FLOOR_MODES[@]}" "${FLOOR_TMPFS_ARGS[@]}"
 echo "== FreshThreadBenchmark"
-jmh fresh.json FreshThreadBenchmark "${CALLS[@]}" -prof gc
+jmh fresh.json FreshThreadBenchmark "${FRESH[@]}" -prof gc
 echo "== CallOverheadBenchmark"
 jmh calls.json CallOverheadBenchmark "${CALLS[@]}"
 

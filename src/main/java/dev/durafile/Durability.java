@@ -17,6 +17,11 @@ package dev.durafile;
  *   <tr><td>{@link #DURABLE}</td><td>ATOMIC plus fsync of the directory after the rename</td>
  *       <td>old or new</td><td>new, once the call has returned</td></tr>
  * </table>
+ *
+ * <p>Every level opens the target's directory, although only {@link #DURABLE} syncs it: the temp is
+ * created, checked and renamed relative to that descriptor, so a directory swapped for a link while
+ * the write runs cannot redirect it. On the native backends that costs an {@code open} and a
+ * {@code close} of the directory, about 1.5 us of a 1 KiB write on tmpfs.
  */
 public enum Durability {
     /** No fsync at all: safe against a process crash only. */

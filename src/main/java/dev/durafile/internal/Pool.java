@@ -37,7 +37,10 @@ final class Pool<T> {
     T take() {
         int start = start();
         for (int i = 0; i <= mask; i++) {
-            T t = slots.getAndSet((start + i) & mask, null);
+            int slot = (start + i) & mask;
+            // a plain read first: a new thread's own slot is usually empty, and an atomic swap of every
+            // empty slot on the way to a full one would cost more than the write it serves
+            T t = slots.get(slot) == null ? null : slots.getAndSet(slot, null);
             if (t != null) {
                 return t;
             }
@@ -49,7 +52,8 @@ final class Pool<T> {
     void give(T t) {
         int start = start();
         for (int i = 0; i <= mask; i++) {
-            if (slots.compareAndSet((start + i) & mask, null, t)) {
+            int slot = (start + i) & mask;
+            if (slots.get(slot) == null && slots.compareAndSet(slot, null, t)) {
                 return;
             }
         }

@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -26,10 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * What a write costs from a thread that has never written, against one from a thread that has: a
  * whole 1 KiB write at {@code NONE} on tmpfs from the benchmark's own thread ({@code reused}), from a
  * platform thread started for it ({@code platform}) and from a virtual thread started for it
- * ({@code virtual}); {@code platformEmpty} and {@code virtualEmpty} start and join the same threads
- * doing nothing, so that {@code platform - platformEmpty} and {@code virtual - virtualEmpty} are the
- * writes' own cost in a fresh thread. A backend that keeps per-thread state (a buffer, a native
- * scratch area) pays for it in the fresh-thread rows. Nanoseconds per operation.
+ * ({@code virtual}). The thread times its write itself, so the thread's start and join, which cost
+ * ten times a write here and vary as much, stay out of it: the {@link Timing} counters
+ * {@code writeNanos / writes} are the nanoseconds per write. A backend that keeps per-thread state (a
+ * buffer, a native scratch area) pays for it in the fresh-thread rows. {@code files} is the control:
+ * the JDK's {@code Files.write} in place, no durafile, so that what any file write pays in a new
+ * thread (its stack's first page faults, its first TLAB) is told from what durafile adds.
  *
  * <p>Run ({@code DURAFILE_BENCH_TMPFS} must be on tmpfs; default /dev/shm/durafile-bench):
  * <pre>{@code
@@ -45,31 +49,43 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FreshThreadBenchmark {
     private static final WriteOptions NONE = WriteOptions.builder().durability(Durability.NONE).build();
 
-    /** The durafile backend: {@code panama}, {@code jna} or {@code nio}. */
-    @Param({"panama", "jna", "nio"})
+    /** The durafile backend: {@code panama}, {@code jna} or {@code nio}; or {@code files}, the control. */
+    @Param({"panama", "jna", "nio", "files"})
     public String backend;
 
     private Path dir;
-    private Engine engine;
-    private Path target;
+    private Writer.Sink sink;
     private byte[] data;
-    private Runnable write;
-    private final Runnable nothing = () -> { };
 
-    /** A tmpfs directory and the engine. */
+    /** The writes' own time, as the threads that made them measured it; reported beside the score. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Timing {
+        /** Nanoseconds spent in writes during the iteration. */
+        public long writeNanos;
+        /** Writes made during the iteration. */
+        public long writes;
+
+        /** Starts each iteration from zero. */
+        @Setup(Level.Iteration)
+        public void clear() {
+            writeNanos = 0;
+            writes = 0;
+        }
+    }
+
+    /** A tmpfs directory and the writer. */
     @Setup
     public void setUp() throws IOException {
-        engine = new Engine(Backends.load(backend));
         dir = BenchDirs.onTmpfs("fresh");
-        target = dir.resolve("target.dat");
+        Path target = dir.resolve("target.dat");
         data = BenchDirs.content(1024);
-        write = () -> {
-            try {
-                engine.write(target, ByteBuffer.wrap(data), NONE);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
+        if (backend.equals("files")) {
+            sink = Writer.FILES_WRITE.open(target);
+        } else {
+            Engine engine = new Engine(Backends.load(backend));
+            sink = bytes -> engine.write(target, ByteBuffer.wrap(bytes), NONE);
+        }
     }
 
     /** Removes the directory. */
@@ -78,37 +94,35 @@ public class FreshThreadBenchmark {
         BenchDirs.delete(dir);
     }
 
+    /** One write, timed by the thread making it; the counters are read after that thread is joined. */
+    private void timedWrite(Timing timing) {
+        long start = System.nanoTime();
+        try {
+            sink.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        timing.writeNanos += System.nanoTime() - start;
+        timing.writes++;
+    }
+
     /** A write from the benchmark's thread, which has written many times. */
     @Benchmark
-    public void reused() {
-        write.run();
+    public void reused(Timing timing) {
+        timedWrite(timing);
     }
 
     /** A write from a platform thread started for it. */
     @Benchmark
-    public void platform() throws InterruptedException {
-        Thread t = new Thread(write);
-        t.start();
-        t.join();
-    }
-
-    /** A platform thread started and joined, doing nothing: what {@link #platform} costs without the write. */
-    @Benchmark
-    public void platformEmpty() throws InterruptedException {
-        Thread t = new Thread(nothing);
+    public void platform(Timing timing) throws InterruptedException {
+        Thread t = new Thread(() -> timedWrite(timing));
         t.start();
         t.join();
     }
 
     /** A write from a virtual thread started for it. */
     @Benchmark
-    public void virtual() throws InterruptedException {
-        Thread.ofVirtual().start(write).join();
-    }
-
-    /** A virtual thread started and joined, doing nothing. */
-    @Benchmark
-    public void virtualEmpty() throws InterruptedException {
-        Thread.ofVirtual().start(nothing).join();
+    public void virtual(Timing timing) throws InterruptedException {
+        Thread.ofVirtual().start(() -> timedWrite(timing)).join();
     }
 }
