@@ -118,8 +118,9 @@ HOST_FLAGS=(--enable-native-access=ALL-UNNAMED)
 if "$JAVA" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
   HOST_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
 fi
-rm -rf "$RESULTS"
+# the files of the previous run go; results/extra (runs recorded by hand) stays
 mkdir -p "$RESULTS"
+find "$RESULTS" -maxdepth 1 -type f -delete
 jmh() {
   local out=$1
   shift
