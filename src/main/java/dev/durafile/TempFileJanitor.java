@@ -1,5 +1,6 @@
 package dev.durafile;
 
+import dev.durafile.internal.Events;
 import dev.durafile.internal.TempPattern;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
@@ -130,10 +131,18 @@ public final class TempFileJanitor implements AutoCloseable {
      */
     public static SweepReport sweep(Path root, Duration minAge, boolean dryRun) throws IOException {
         Sweep sweep = new Sweep(checkMinAge(minAge), dryRun);
-        Path start = directoryOf(root);
-        Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-                new TreeVisitor(sweep, deviceOf(start)));
-        return sweep.report();
+        Object event = Events.beginSweep();
+        try {
+            Path start = directoryOf(root);
+            Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
+                    new TreeVisitor(sweep, deviceOf(start)));
+        } catch (IOException | RuntimeException | Error e) {
+            Events.endSweep(event, root, dryRun, null, e);
+            throw e;
+        }
+        SweepReport report = sweep.report();
+        Events.endSweep(event, root, dryRun, report, null);
+        return report;
     }
 
     /**

@@ -73,13 +73,27 @@ public final class PendingWrite implements Closeable {
     private CRC32C content;
     private long contentLength;
     private State state = State.OPEN;
+    /** The write's JFR event while it runs, or null when nothing records it (always for a transaction's). */
+    private Object event;
+    /** With an event: nanoseconds spent writing, sealing, publishing and finishing ({@link Events#endWrite}). */
+    private final long[] steps;
+    private long bytes;
+    private final String backend;
 
-    private PendingWrite(Target target, WriteOptions options, Publish publish) {
+    private PendingWrite(Target target, WriteOptions options, Publish publish, String backend, Object event) {
         this.target = target;
         this.options = options;
         this.publish = publish;
         this.tempName = TempNames.forTarget(target.name);
+        this.backend = backend;
+        this.event = event;
+        this.steps = event == null ? null : new long[4];
     }
+
+    private static final int WRITE = 0;
+    private static final int SEAL = 1;
+    private static final int PUBLISH = 2;
+    private static final int FINISH = 3;
 
     /**
      * Starts a write: resolves the target, opens its directory and creates the temp file with the final
@@ -116,13 +130,19 @@ public final class PendingWrite implements Closeable {
      */
     static PendingWrite begin(FileBinding binding, Path requested, WriteOptions options, Publish publish,
             int newFileMode, Announce announce) throws IOException {
+        Object event = announce == null ? Events.beginWrite() : null;
         Target target;
         try {
             target = Target.open(binding, requested, options.symlinkPolicy());
-        } catch (IOException e) {
-            throw Failures.forTarget(e, requested.toString());
+        } catch (IOException | RuntimeException | Error e) {
+            Throwable shown = e instanceof IOException ? Failures.forTarget((IOException) e, requested.toString()) : e;
+            Events.endWrite(event, requested.toString(), 0, options, binding.name(), new long[4], "failed", shown);
+            if (shown instanceof IOException) {
+                throw (IOException) shown;
+            }
+            throw e;
         }
-        PendingWrite w = new PendingWrite(target, options, publish);
+        PendingWrite w = new PendingWrite(target, options, publish, binding.name(), event);
         w.discardingOnFailure(() -> w.start(newFileMode, announce));
         return w;
     }
@@ -247,7 +267,35 @@ public final class PendingWrite implements Closeable {
             contentLength += src.remaining();
             content.update(src.duplicate());
         }
+        bytes += src.remaining();
+        long start = steps == null ? 0 : System.nanoTime();
         discardingOnFailure(() -> file.write(src));
+        if (steps != null) {
+            steps[WRITE] += System.nanoTime() - start;
+        }
+    }
+
+    /** Runs {@code step}, adding its time to {@link #steps} while an event records this write. */
+    private void timed(int index, Step step) throws IOException {
+        if (steps == null) {
+            step.run();
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            step.run();
+        } finally {
+            steps[index] += System.nanoTime() - start;
+        }
+    }
+
+    /** Ends this write's event, if one records it, once. */
+    private void endEvent(String outcome, Throwable failure) {
+        Object e = event;
+        if (e != null) {
+            event = null;
+            Events.endWrite(e, target.requested, bytes, options, backend, steps, outcome, failure);
+        }
     }
 
     /** One step of the protocol. */
@@ -279,9 +327,15 @@ public final class PendingWrite implements Closeable {
      *     content but may lose it on a power cut; the exception's message says so.
      */
     public void commit() throws IOException {
-        seal();
-        publish();
-        finish(options.durability().syncsDirectory());
+        try {
+            timed(SEAL, this::seal);
+            timed(PUBLISH, this::publish);
+            timed(FINISH, () -> finish(options.durability().syncsDirectory()));
+        } catch (IOException | RuntimeException | Error e) {
+            endEvent(state == State.PUBLISHED || state == State.FINISHED ? "failed after publishing" : "failed", e);
+            throw e;
+        }
+        endEvent("published", null);
     }
 
     /**
@@ -610,6 +664,7 @@ public final class PendingWrite implements Closeable {
             return;
         }
         state = State.DISCARDED;
+        endEvent("discarded", null);
         IOException first = null;
         try {
             if (file != null) {
@@ -666,6 +721,7 @@ public final class PendingWrite implements Closeable {
 
     /** Discards after {@code cause}; secondary failures are attached to it as suppressed. */
     private void discard(Throwable cause) {
+        endEvent("failed", cause);
         Closing.closeAfter(this, cause);
     }
 }

@@ -276,14 +276,20 @@ public final class Transaction implements FileTransaction {
             close();
             return;
         }
+        Object event = Events.beginTransaction();
         List<ReentrantLock> locks = lock(active);
         try {
             commit(active);
+        } catch (IOException | RuntimeException | Error e) {
+            Events.endTransaction(event, journal.path, active.size(), options,
+                    engine.bindingFor(journal.path).name(), e);
+            throw e;
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).unlock();
             }
         }
+        Events.endTransaction(event, journal.path, active.size(), options, engine.bindingFor(journal.path).name(), null);
     }
 
     private static List<ReentrantLock> lock(List<Slot> active) {

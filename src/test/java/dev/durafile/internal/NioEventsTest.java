@@ -1,0 +1,9 @@
+package dev.durafile.internal;
+
+/** The JFR events on the nio backend. */
+class NioEventsTest extends EventsContract {
+    @Override
+    String backend() {
+        return "nio";
+    }
+}
