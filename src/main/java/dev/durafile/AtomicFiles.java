@@ -97,7 +97,7 @@ public final class AtomicFiles {
         return Holder.ENGINE;
     }
 
-    /** @return the backend in use: {@code "panama"}, {@code "jna"} or {@code "nio"} */
+    /** {@return the backend in use: {@code "panama"}, {@code "jna"} or {@code "nio"}} */
     public static String backendName() {
         return engine().backendName();
     }
@@ -445,7 +445,11 @@ public final class AtomicFiles {
      * transaction always uses named temp files ({@link TempStrategy#NAMED}) and syncs each directory
      * once itself.
      *
+     * @param journalDir as for {@link #transaction(Path)}
+     * @param options the options of every change
+     * @return the open transaction; the caller must commit or close it
      * @throws IllegalArgumentException if {@code options} ask for {@link WriteOptions#keepBackup()}
+     * @throws IOException as {@link #transaction(Path)} says
      */
     public static FileTransaction transaction(Path journalDir, WriteOptions options) throws IOException {
         return engine().transaction(journalDir, options);

@@ -40,14 +40,14 @@ public enum Durability {
     }
 
     /**
-     * @return true if the temp file is synced (fdatasync, or fsync with
-     *     {@link WriteOptions#syncMetadata()}) before it is renamed over the target
+     * {@return true if the temp file is synced (fdatasync, or fsync with
+     * {@link WriteOptions#syncMetadata()}) before it is renamed over the target}
      */
     public boolean syncsFile() {
         return syncsFile;
     }
 
-    /** @return true if the target's directory is synced (fsync) after the rename, before the call returns */
+    /** {@return true if the target's directory is synced (fsync) after the rename, before the call returns} */
     public boolean syncsDirectory() {
         return syncsDirectory;
     }

@@ -40,42 +40,42 @@ public final class FileSystemCapabilities {
         this.directorySync = directorySync;
     }
 
-    /** @return the directory probed */
+    /** {@return the directory probed} */
     public Path directory() {
         return directory;
     }
 
-    /** @return the file system type as the JDK reports it, e.g. {@code ext4}, {@code xfs}, {@code tmpfs} */
+    /** {@return the file system type as the JDK reports it, e.g. {@code ext4}, {@code xfs}, {@code tmpfs}} */
     public String type() {
         return type;
     }
 
-    /** @return the backend that probed; java.nio reports the renameat2 features and O_TMPFILE as absent */
+    /** {@return the backend that probed; java.nio reports the renameat2 features and O_TMPFILE as absent} */
     public String backend() {
         return backend;
     }
 
-    /** @return true if {@link AtomicFiles#createNew} can use RENAME_NOREPLACE (else it links and unlinks) */
+    /** {@return true if {@link AtomicFiles#createNew} can use RENAME_NOREPLACE (else it links and unlinks)} */
     public boolean renameNoReplace() {
         return renameNoReplace;
     }
 
-    /** @return true if {@link AtomicFiles#exchange} and {@link WriteOptions#keepBackup()} work here */
+    /** {@return true if {@link AtomicFiles#exchange} and {@link WriteOptions#keepBackup()} work here} */
     public boolean renameExchange() {
         return renameExchange;
     }
 
-    /** @return true if {@link TempStrategy#ANONYMOUS} gets unnamed temp files (else it uses named ones) */
+    /** {@return true if {@link TempStrategy#ANONYMOUS} gets unnamed temp files (else it uses named ones)} */
     public boolean tmpFile() {
         return tmpFile;
     }
 
-    /** @return true if hard links work (the fallback of createNew when RENAME_NOREPLACE does not) */
+    /** {@return true if hard links work (the fallback of createNew when RENAME_NOREPLACE does not)} */
     public boolean hardLinks() {
         return hardLinks;
     }
 
-    /** @return true if a directory can be fsynced (needed for {@link Durability#DURABLE}) */
+    /** {@return true if a directory can be fsynced (needed for {@link Durability#DURABLE})} */
     public boolean directorySync() {
         return directorySync;
     }

@@ -49,24 +49,44 @@ public interface FileTransaction extends Closeable {
      * target now, published at commit. A later change of the same target in this transaction replaces
      * this one.
      *
+     * @param target the file to replace or create
+     * @param data its complete new content (copied into the temp now)
      * @return this transaction
      * @throws IOException if the temp cannot be made (the transaction stays usable without this
      *     change), or {@code target} is on another file system than the journal
      */
     FileTransaction write(Path target, byte[] data) throws IOException;
 
-    /** {@link #write(Path, byte[])} of {@code text} in UTF-8. */
+    /**
+     * {@link #write(Path, byte[])} of {@code text} in UTF-8.
+     *
+     * @param target the file to replace or create
+     * @param text its complete new content
+     * @return this transaction
+     * @throws IOException as {@link #write(Path, byte[])}, or if {@code text} cannot be encoded
+     */
     FileTransaction writeString(Path target, CharSequence text) throws IOException;
 
     /**
      * {@link #write(Path, byte[])} of what {@code body} writes to the stream it is given (it may close
      * it; that does not commit anything).
+     *
+     * @param target the file to replace or create
+     * @param body writes the complete new content; if it throws, this change is dropped and the
+     *     transaction stays usable
+     * @return this transaction
+     * @throws IOException what {@code body} throws, or as {@link #write(Path, byte[])}
      */
     FileTransaction write(Path target, IOConsumer<OutputStream> body) throws IOException;
 
     /**
      * Stages a copy of {@code source} (a regular file, symbolic links followed) as {@code target},
      * which gets the source's permission bits if it is new, as {@link AtomicFiles#copy} does.
+     *
+     * @param source the file to copy
+     * @param target the file to replace or create
+     * @return this transaction
+     * @throws IOException if {@code source} cannot be read, or as {@link #write(Path, byte[])}
      */
     FileTransaction copy(Path source, Path target) throws IOException;
 
@@ -74,6 +94,8 @@ public interface FileTransaction extends Closeable {
      * Stages the removal of {@code target} (a regular file or a symbolic link, which is removed, not
      * followed). At commit it is removed only if it is still the file it was now.
      *
+     * @param target the file to remove
+     * @return this transaction
      * @throws java.nio.file.NoSuchFileException if nothing is there
      * @throws java.nio.file.FileSystemException if it is a directory or a special file
      */

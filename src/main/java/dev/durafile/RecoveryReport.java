@@ -17,7 +17,15 @@ import java.util.List;
  */
 public record RecoveryReport(int rolledForward, int discarded, int inProgress, List<Path> corrupt,
         List<Path> foreign) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param rolledForward committed transactions whose changes it finished publishing
+     * @param discarded transactions that never committed, whose temp files it removed
+     * @param inProgress transactions it left alone because a live transaction still holds them
+     * @param corrupt records it could not read as a transaction, renamed to {@code <name>.corrupt}
+     * @param foreign records another user's process wrote, left in place for that user's recovery
+     */
     public RecoveryReport {
         corrupt = List.copyOf(corrupt);
         foreign = List.copyOf(foreign);

@@ -46,6 +46,8 @@ public final class SnapshotDirectory {
     }
 
     /**
+     * Opens the snapshot directory whose readers follow {@code link}.
+     *
      * @param link the path readers use: a symbolic link to the current generation, or nothing yet (the
      *     first publish creates it); its directory must exist
      * @return the snapshot directory, keeping 2 old generations and a grace period of 10 seconds
@@ -61,6 +63,8 @@ public final class SnapshotDirectory {
     }
 
     /**
+     * Sets how many replaced generations are kept.
+     *
      * @param generations how many generations before the current one to keep (at least 1)
      * @param grace how long a replaced generation is kept whatever {@code generations} says
      * @return a snapshot directory of the same link pruning as these say
@@ -77,6 +81,7 @@ public final class SnapshotDirectory {
      * Publishes a new generation holding exactly {@code files} (name to content; see
      * {@link SnapshotFiles} for names), durably, then switches the link to it.
      *
+     * @param files each file's name and complete content
      * @return the new generation's directory
      * @throws java.nio.file.AccessDeniedException if the file system gives the new generation to another
      *     user than this process's (NFS with root squashed does): that user could change it; nothing is
@@ -98,6 +103,7 @@ public final class SnapshotDirectory {
      * Publishes a new generation holding what {@code body} writes, durably, then switches the link to
      * it. If {@code body} throws, nothing is published.
      *
+     * @param body writes the generation's files through the {@link SnapshotFiles} it is given
      * @return the new generation's directory
      * @throws IOException what {@code body} throws, or as {@link #publish(Map)}; in every case the
      *     previous generation stays current and the partial one is removed
@@ -107,7 +113,7 @@ public final class SnapshotDirectory {
     }
 
     /**
-     * @return the current generation's directory (the link resolved once)
+     * {@return the current generation's directory (the link resolved once)}
      * @throws java.nio.file.NoSuchFileException if nothing was published yet
      */
     public Path current() throws IOException {

@@ -229,7 +229,7 @@ public final class TempFileJanitor implements AutoCloseable {
         }
     }
 
-    /** @return a factory of daemon threads named {@code name}, for durafile's background work */
+    /** {@return a factory of daemon threads named {@code name}, for durafile's background work} */
     static ThreadFactory daemonThreads(String name) {
         return task -> {
             Thread thread = new Thread(task, name);
@@ -260,7 +260,7 @@ public final class TempFileJanitor implements AutoCloseable {
         return minAge;
     }
 
-    /** @return the directory to walk: {@code root}, or where it leads if it is a symbolic link */
+    /** {@return the directory to walk: {@code root}, or where it leads if it is a symbolic link} */
     private static Path directoryOf(Path root) throws IOException {
         Objects.requireNonNull(root, "root");
         if (!Files.readAttributes(root, BasicFileAttributes.class).isDirectory()) {
@@ -269,7 +269,7 @@ public final class TempFileJanitor implements AutoCloseable {
         return Files.isSymbolicLink(root) ? root.toRealPath() : root;
     }
 
-    /** @return a value equal for two directories exactly when they are on the same file system */
+    /** {@return a value equal for two directories exactly when they are on the same file system} */
     private static Object deviceOf(Path dir) throws IOException {
         if (dir.getFileSystem().supportedFileAttributeViews().contains("unix")) {
             return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);

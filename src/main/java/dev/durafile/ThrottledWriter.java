@@ -275,6 +275,8 @@ public final class ThrottledWriter<T> implements Closeable {
     @FunctionalInterface
     public interface Serializer<T> {
         /**
+         * Turns a snapshot into the file's content.
+         *
          * @param snapshot a published snapshot
          * @return the file's complete new content; not null
          * @throws IOException if the snapshot cannot be serialized; the write is abandoned, the target

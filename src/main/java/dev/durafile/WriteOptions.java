@@ -40,17 +40,17 @@ public final class WriteOptions {
         return s;
     }
 
-    /** @return the default options: DURABLE, preserve permissions, follow symlinks, fdatasync */
+    /** {@return the default options: DURABLE, preserve permissions, follow symlinks, fdatasync} */
     public static WriteOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a new builder holding the defaults */
+    /** {@return a new builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a new builder holding these options */
+    /** {@return a new builder holding these options} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.durability = durability;
@@ -62,41 +62,41 @@ public final class WriteOptions {
         return b;
     }
 
-    /** @return the durability level */
+    /** {@return the durability level} */
     public Durability durability() {
         return durability;
     }
 
     /**
-     * @return the exact permissions every written file gets, or empty to preserve the replaced file's
-     *     permissions (a new file gets what any new file in its directory gets: {@code 0666} less the
-     *     umask, or what the directory's default ACL gives; a copy gets its source's permissions)
+     * {@return the exact permissions every written file gets, or empty to preserve the replaced file's
+     * permissions (a new file gets what any new file in its directory gets: {@code 0666} less the
+     * umask, or what the directory's default ACL gives; a copy gets its source's permissions)}
      */
     public Optional<Set<PosixFilePermission>> permissions() {
         return Optional.ofNullable(permissions);
     }
 
-    /** @return what to do when the target is a symbolic link */
+    /** {@return what to do when the target is a symbolic link} */
     public SymlinkPolicy symlinkPolicy() {
         return symlinkPolicy;
     }
 
     /**
-     * @return true if the temp file is synced with fsync (data and all metadata, such as timestamps)
-     *     instead of fdatasync (data and the metadata needed to read it back, such as its size)
+     * {@return true if the temp file is synced with fsync (data and all metadata, such as timestamps)
+     * instead of fdatasync (data and the metadata needed to read it back, such as its size)}
      */
     public boolean syncMetadata() {
         return syncMetadata;
     }
 
-    /** @return how the temp file is created */
+    /** {@return how the temp file is created} */
     public TempStrategy tempStrategy() {
         return tempStrategy;
     }
 
     /**
-     * @return true if a write that replaces a file keeps the previous content as {@code <name>.bak}
-     *     (needs hard links, which every backend can make on a file system that has them)
+     * {@return true if a write that replaces a file keeps the previous content as {@code <name>.bak}
+     * (needs hard links, which every backend can make on a file system that has them)}
      */
     public boolean keepBackup() {
         return keepBackup;
@@ -138,6 +138,8 @@ public final class WriteOptions {
         }
 
         /**
+         * Sets the durability level (default {@link Durability#DURABLE}).
+         *
          * @param durability the level; not null
          * @return this builder
          */
@@ -178,6 +180,8 @@ public final class WriteOptions {
         }
 
         /**
+         * Sets what a write does when the target is a symbolic link (default {@link SymlinkPolicy#FOLLOW}).
+         *
          * @param policy what to do when the target is a symbolic link; not null
          * @return this builder
          */
@@ -187,6 +191,8 @@ public final class WriteOptions {
         }
 
         /**
+         * Sets how the temp file is synced (default fdatasync).
+         *
          * @param syncMetadata true to sync the temp file with fsync rather than fdatasync
          * @return this builder
          */
@@ -196,6 +202,8 @@ public final class WriteOptions {
         }
 
         /**
+         * Sets how the temp file is created (default {@link TempStrategy#NAMED}).
+         *
          * @param strategy how to create the temp file; not null
          * @return this builder
          */
@@ -230,7 +238,7 @@ public final class WriteOptions {
             return this;
         }
 
-        /** @return the immutable options */
+        /** {@return the immutable options} */
         public WriteOptions build() {
             return new WriteOptions(this);
         }

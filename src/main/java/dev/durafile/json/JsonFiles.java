@@ -373,11 +373,11 @@ public final class JsonFiles {
     }
 
     /**
-     * @return {@code <name>.lock} beside the file the update writes: with {@link SymlinkPolicy#FOLLOW}
-     *     the final target of a chain of symbolic links, in its directory as the kernel resolves it
-     *     ({@code link/..} is the parent of the link's target, not the link's directory); keyed by that
-     *     directory's identity, so that any two spellings of one file, bind mounts included, share the
-     *     locks
+     * {@return {@code <name>.lock} beside the file the update writes: with {@link SymlinkPolicy#FOLLOW}
+     * the final target of a chain of symbolic links, in its directory as the kernel resolves it
+     * ({@code link/..} is the parent of the link's target, not the link's directory); keyed by that
+     * directory's identity, so that any two spellings of one file, bind mounts included, share the
+     * locks}
      */
     private static LockSite lockSiteOf(Path file, SymlinkPolicy policy) throws IOException {
         Path p = file.toAbsolutePath();
@@ -422,7 +422,7 @@ public final class JsonFiles {
         LOCKS.computeIfPresent(key, (k, entry) -> --entry.users == 0 ? null : entry);
     }
 
-    /** @return how many files this JVM currently holds or awaits an update lock for (for tests) */
+    /** {@return how many files this JVM currently holds or awaits an update lock for (for tests)} */
     static int lockedFileCount() {
         return LOCKS.size();
     }
