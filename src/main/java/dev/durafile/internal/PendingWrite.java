@@ -90,6 +90,8 @@ public final class PendingWrite implements Closeable {
         this.steps = event == null ? null : new long[4];
     }
 
+    /** The steps of a write that failed before it had any: all zero, never written. */
+    private static final long[] NO_STEPS = new long[4];
     private static final int WRITE = 0;
     private static final int SEAL = 1;
     private static final int PUBLISH = 2;
@@ -136,7 +138,7 @@ public final class PendingWrite implements Closeable {
             target = Target.open(binding, requested, options.symlinkPolicy());
         } catch (IOException | RuntimeException | Error e) {
             Throwable shown = e instanceof IOException ? Failures.forTarget((IOException) e, requested.toString()) : e;
-            Events.endWrite(event, requested.toString(), 0, options, binding.name(), new long[4], "failed", shown);
+            Events.endWrite(event, requested.toString(), 0, options, binding.name(), NO_STEPS, "failed", shown);
             if (shown instanceof IOException) {
                 throw (IOException) shown;
             }

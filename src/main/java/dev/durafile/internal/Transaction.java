@@ -277,19 +277,19 @@ public final class Transaction implements FileTransaction {
             return;
         }
         Object event = Events.beginTransaction();
+        String backend = engine.bindingFor(journal.path).name();
         List<ReentrantLock> locks = lock(active);
         try {
             commit(active);
         } catch (IOException | RuntimeException | Error e) {
-            Events.endTransaction(event, journal.path, active.size(), options,
-                    engine.bindingFor(journal.path).name(), e);
+            Events.endTransaction(event, journal.path, active.size(), options, backend, e);
             throw e;
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).unlock();
             }
         }
-        Events.endTransaction(event, journal.path, active.size(), options, engine.bindingFor(journal.path).name(), null);
+        Events.endTransaction(event, journal.path, active.size(), options, backend, null);
     }
 
     private static List<ReentrantLock> lock(List<Slot> active) {

@@ -148,7 +148,7 @@ final class PanamaLibC implements LibC {
     }
 
     /**
-     * The native memory of one call, from {@link #open} to {@link #close}: a {@link Scratch} no other
+     * The native memory of one call, from its creation to {@link #close}: a {@link Scratch} no other
      * call uses meanwhile, and, for a string or buffer that does not fit it, a confined arena of the
      * call's own.
      */
@@ -156,14 +156,6 @@ final class PanamaLibC implements LibC {
         private final Scratch scratch = Scratch.POOL.take();
         private Arena own;
         private int strings;
-
-        private Memory() {
-        }
-
-        /** @return memory for one call */
-        static Memory open() {
-            return new Memory();
-        }
 
         /** @return the errno capture segment, the leading argument of every handle linked with it */
         MemorySegment state() {
@@ -220,7 +212,7 @@ final class PanamaLibC implements LibC {
      * @return its result, or {@code -errno} on -1
      */
     private static long withErrno(Call call) {
-        try (Memory memory = Memory.open()) {
+        try (Memory memory = new Memory()) {
             return memory.result(call.invoke(memory.state(), memory));
         } catch (Throwable t) {
             throw unchecked(t);
@@ -273,7 +265,7 @@ final class PanamaLibC implements LibC {
         if (STATX == null) {
             return Statx.failed(Errno.ENOSYS);
         }
-        try (Memory memory = Memory.open()) {
+        try (Memory memory = new Memory()) {
             MemorySegment out = memory.out(Statx.SIZE);
             long r = memory.result((int) STATX.invokeExact(memory.state(), dirfd, memory.cPath(path), flags, mask, out));
             return r < 0 ? Statx.failed((int) -r) : Statx.read(offset -> out.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
