@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: `mvn verify` on JDK 25 (contract, crash and strace tests for panama, jna and
-# nio, the panama ones against the packaged multi-release jar), then on JDK 17 (jna and nio), then the
-# benchmarks' smoke run (benchmarks/smoke.sh).
+# Runs the whole test suite: `mvn install` on JDK 25 (contract, crash and strace tests for panama, jna and
+# nio, the panama ones against the packaged multi-release jar), then on JDK 17 (jna and nio; the build
+# itself compiles with the JDK 25 it finds, and its jars are checked to be the JDK 25 build's), then the
+# benchmarks' smoke run (benchmarks/smoke.sh). After each JDK's build, src/it/consumer/run.sh builds a
+# user's project against the installed jars and runs it on the class path and on the module path.
 # It first installs what the tests need, where it runs as root with apt. Some tests need root (tmpfs and
 # loop mounts, chattr); without it they are skipped, and every skipped test is listed with its reason.
 set -euo pipefail
@@ -66,11 +68,56 @@ for jdk in "$JDK25" "$JDK17"; do
   fi
 done
 
+# Keeps the jars a build made, to compare them with the next build's.
+keep_jars() {
+  rm -rf "$1" && mkdir -p "$1" && cp target/durafile-*.jar "$1"/
+}
+# The jars built on JDK 17 must hold what the JDK 25 build's hold, entry for entry and byte for byte:
+# the build compiles with a JDK 22+ whichever JDK runs Maven. The manifests differ only in the two lines
+# that name the JDKs of the build (Build-Jdk-Spec, Build-Tool-Jdk-Spec).
+same_jars() {
+  python3 - "$1" "$2" <<'PY'
+import glob, os, re, sys, zipfile
+a, b = sys.argv[1], sys.argv[2]
+def entries(path):
+    with zipfile.ZipFile(path) as z:
+        out = {}
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "META-INF/MANIFEST.MF":
+                data = re.sub(rb"Build-(Tool-)?Jdk-Spec: [^\r\n]*\r?\n", b"", data)
+            out[name] = data
+        return out
+names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(a, "*.jar")))
+assert names, f"no jars in {a}"
+bad = 0
+for name in names:
+    ea, eb = entries(os.path.join(a, name)), entries(os.path.join(b, name))
+    diff = sorted(n for n in ea.keys() | eb.keys() if ea.get(n) != eb.get(n))
+    if diff:
+        bad += 1
+        print(f"test.sh: {name} differs between the builds in {len(diff)} entries, e.g. {diff[:5]}")
+    else:
+        print(f"test.sh: {name}: the same {len(ea)} entries from both builds")
+sys.exit(1 if bad else 0)
+PY
+}
+built=$(mktemp -d)
+trap 'rm -rf "$built"' EXIT
+
 echo "== JDK 25: $JDK25"
-JAVA_HOME="$JDK25" "${MVN[@]}" clean verify
+JAVA_HOME="$JDK25" "${MVN[@]}" clean install
 report_skips "JDK 25"
+keep_jars "$built/jdk25"
+echo "== a user's project on JDK 25, on the class path and the module path (src/it/consumer)"
+src/it/consumer/run.sh "$JDK25"
 echo "== JDK 17: $JDK17"
-JAVA_HOME="$JDK17" "${MVN[@]}" clean verify
+JAVA_HOME="$JDK17" "${MVN[@]}" clean install
 report_skips "JDK 17"
+keep_jars "$built/jdk17"
+echo "== the jars of the JDK 17 build against those of the JDK 25 build"
+same_jars "$built/jdk25" "$built/jdk17"
+echo "== a user's project on JDK 17, against the jars the JDK 17 build installed"
+src/it/consumer/run.sh "$JDK17"
 echo "== benchmarks: compile and one short iteration of each (timings gate nothing)"
 JDK25="$JDK25" benchmarks/smoke.sh

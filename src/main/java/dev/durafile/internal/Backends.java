@@ -20,6 +20,8 @@ public final class Backends {
     /** The flag that enables the panama backend for a class-path application. */
     public static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
     private static final String PANAMA_CLASS = "dev.durafile.internal.PanamaLibC";
+    /** JNA's module name (an automatic module, from its jar's manifest). */
+    private static final String JNA_MODULE = "com.sun.jna";
 
     private Backends() {
     }
@@ -69,8 +71,9 @@ public final class Backends {
 
     /**
      * Chooses the backend as described above and logs one INFO line naming it and why, or, the first
-     * time the choice is a fallback that loses features (java.nio on JDK 24+ without native access), one
-     * WARN line naming the flags and what is lost.
+     * time the choice is a fallback that loses features (java.nio on JDK 24+ without native access, or
+     * on Linux because JNA cannot load), one WARN line naming the flag or module that would avoid it and
+     * what is lost.
      *
      * @throws IllegalStateException if the property names an unknown backend or one that cannot load;
      *     the message names the property, the backend and the cause
@@ -109,16 +112,17 @@ public final class Backends {
                 }
             } else if (jdk >= 24) {
                 return new Choice(new NioBinding(), "JDK " + jdk + " without native access; start the JVM with "
-                        + NATIVE_ACCESS_FLAG + " (class path) or " + MODULE_NATIVE_ACCESS_FLAG + " (module path) to"
-                        + " use the panama backend", "Against panama, java.nio has " + NIO_LOSES + ".");
+                        + nativeAccessFlag() + " to use the panama backend", "Against panama, java.nio has "
+                        + NIO_LOSES + ".");
             } else {
-                LOG.info("durafile: start the JVM with {} to use the panama backend", NATIVE_ACCESS_FLAG);
+                LOG.info("durafile: start the JVM with {} to use the panama backend", nativeAccessFlag());
             }
         }
         try {
             return new Choice(loadJna(), "JNA on JDK " + jdk);
         } catch (IllegalStateException e) {
-            return new Choice(new NioBinding(), "JNA is not available: " + e.getMessage());
+            return new Choice(new NioBinding(), "JNA is not available: " + e.getMessage(), "Against jna, java.nio"
+                    + " has " + NIO_LOSES + "; -D" + PROPERTY + "=nio chooses it without this warning.");
         }
     }
 
@@ -148,7 +152,12 @@ public final class Backends {
             Class.forName("com.sun.jna.Native");
             return new NativeBinding(new JnaLibC());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalStateException("the jna backend cannot load: " + e, e);
+            String hint = Backends.class.getModule().isNamed()
+                    && ModuleLayer.boot().findModule(JNA_MODULE).isEmpty()
+                    ? " (durafile is on the module path, where JNA is used only if it is in the module graph: add"
+                            + " --add-modules " + JNA_MODULE + " with jna on the module path)"
+                    : "";
+            throw new IllegalStateException("the jna backend cannot load: " + e + hint, e);
         }
     }
 
@@ -159,18 +168,27 @@ public final class Backends {
         }
         if (!nativeAccessEnabled()) {
             throw new IllegalStateException("the panama backend needs native access: start the JVM with "
-                    + NATIVE_ACCESS_FLAG);
+                    + nativeAccessFlag());
         }
         try {
             LibC libc = (LibC) Class.forName(PANAMA_CLASS).getDeclaredConstructor().newInstance();
             return new NativeBinding(libc);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the panama backend is not in this build of durafile (it lives in "
-                    + "META-INF/versions/22 of the multi-release jar; exploded classes do not have it)", e);
+            throw new IllegalStateException("the panama classes are not visible: they live in META-INF/versions/22"
+                    + " of durafile's multi-release jar, which exploded classes, and a jar repackaged without its"
+                    + " Multi-Release: true manifest entry, do not show", e);
         } catch (ReflectiveOperationException | LinkageError e) {
             Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
             throw new IllegalStateException("the panama backend cannot load: " + cause, cause);
         }
+    }
+
+    /**
+     * @return the flag that enables native access for durafile where it was loaded: its module's name on
+     *     the module path, {@code ALL-UNNAMED} on the class path
+     */
+    public static String nativeAccessFlag() {
+        return Backends.class.getModule().isNamed() ? MODULE_NATIVE_ACCESS_FLAG : NATIVE_ACCESS_FLAG;
     }
 
     /** @return whether this code may call restricted methods (JDK 22+ {@code Module.isNativeAccessEnabled}) */
