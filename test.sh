@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: `mvn install` on JDK 25 (contract, crash and strace tests for panama, jna and
-# nio, the panama ones against the packaged multi-release jar), then on JDK 17 (jna and nio; the build
-# itself compiles with the JDK 25 it finds, and its jars are checked to be the JDK 25 build's), then the
-# benchmarks' smoke run (benchmarks/smoke.sh). After each JDK's build, src/it/consumer/run.sh builds a
-# user's project against the installed jars and runs it on the class path and on the module path.
+# Runs the whole test suite, on JDK 25 (panama, jna and nio; the panama tests against the packaged
+# multi-release jar) and then on JDK 17 (jna and nio). On each JDK it builds and installs the three
+# artifacts in order, each with its tests: the library (pom.xml: contract, crash and strace tests), the
+# crash-test kit (testing/) and the command-line tool (cli/). The JDK 17 build itself compiles with the
+# JDK 25 it finds, and its jars are checked to be the JDK 25 build's. After each JDK's builds,
+# src/it/consumer/run.sh builds a user's project against the installed jars and runs it on the class
+# path and on the module path. Last, the benchmarks' smoke run (benchmarks/smoke.sh).
 # It first installs what the tests need, where it runs as root with apt. Some tests need root (tmpfs and
 # loop mounts, chattr); without it they are skipped, and every skipped test is listed with its reason.
 set -euo pipefail
@@ -40,7 +42,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# Lists the tests the last `mvn verify` skipped, each with its reason.
+# Lists the tests the last builds skipped, each with its reason.
 report_skips() {
   local jdk=$1
   if ! command -v python3 >/dev/null; then
@@ -50,7 +52,7 @@ report_skips() {
   python3 - "$jdk" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 skipped = []
-for f in sorted(glob.glob("target/surefire-reports/TEST-*.xml") + glob.glob("target/failsafe-reports/TEST-*.xml")):
+for f in sorted(glob.glob("target/*-reports/TEST-*.xml") + glob.glob("*/target/*-reports/TEST-*.xml")):
     for case in ET.parse(f).getroot().iter("testcase"):
         s = case.find("skipped")
         if s is not None:
@@ -68,9 +70,16 @@ for jdk in "$JDK25" "$JDK17"; do
   fi
 done
 
-# Keeps the jars a build made, to compare them with the next build's.
+# Keeps the jars the builds made, to compare them with the next JDK's.
 keep_jars() {
-  rm -rf "$1" && mkdir -p "$1" && cp target/durafile-*.jar "$1"/
+  rm -rf "$1" && mkdir -p "$1" && cp target/durafile-*.jar testing/target/durafile-*.jar cli/target/durafile-*.jar "$1"/
+}
+# Builds, tests and installs the library, then the crash-test kit and the command-line tool against it.
+build_all() {
+  local jdk=$1
+  JAVA_HOME="$jdk" "${MVN[@]}" clean install
+  JAVA_HOME="$jdk" "${MVN[@]}" -f testing/pom.xml clean install
+  JAVA_HOME="$jdk" "${MVN[@]}" -f cli/pom.xml clean install
 }
 # The jars built on JDK 17 must hold what the JDK 25 build's hold, entry for entry and byte for byte:
 # the build compiles with a JDK 22+ whichever JDK runs Maven. Two exceptions: the manifests differ in the
@@ -118,13 +127,13 @@ built=$(mktemp -d)
 trap 'rm -rf "$built"' EXIT
 
 echo "== JDK 25: $JDK25"
-JAVA_HOME="$JDK25" "${MVN[@]}" clean install
+build_all "$JDK25"
 report_skips "JDK 25"
 keep_jars "$built/jdk25"
 echo "== a user's project on JDK 25, on the class path and the module path (src/it/consumer)"
 src/it/consumer/run.sh "$JDK25"
 echo "== JDK 17: $JDK17"
-JAVA_HOME="$JDK17" "${MVN[@]}" clean install
+build_all "$JDK17"
 report_skips "JDK 17"
 keep_jars "$built/jdk17"
 echo "== the jars of the JDK 17 build against those of the JDK 25 build"

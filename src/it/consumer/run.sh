@@ -6,7 +6,8 @@
 #     with --add-modules com.sun.jna); without those flags, java.nio and a WARN/INFO line that names the
 #     flag for the path durafile is on;
 #   - on the module path, dev.durafile.internal does not compile (the module exports only its API);
-#   - on JDK 22+, a Flight Recorder recording holds a dev.durafile.Write event for each write.
+#   - on JDK 22+, a Flight Recorder recording holds a dev.durafile.Write event for each write;
+#   - its own test, a crash test with durafile-testing, passes in the build (and catches an in-place save).
 # Exits non-zero on the first check that fails, printing the run's output.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,12 @@ build() {
   JAVA_HOME=$jdk mvn -o -q -B -Dstyle.color=never "$@" || JAVA_HOME=$jdk mvn -q -B -ntp -Dstyle.color=never "$@"
 }
 build clean package
+tests=$(sed -n 's/^Tests run: \([0-9]*\), Failures: 0, Errors: 0, Skipped: 0.*/\1/p' target/surefire-reports/example.app.StateFileCrashTest.txt)
+if [ "$tests" != 2 ]; then
+  echo "consumer: crash test: FAILED, expected 2 passing tests:"; cat target/surefire-reports/example.app.StateFileCrashTest.txt
+  exit 1
+fi
+echo "consumer: crash test with durafile-testing: ok ($tests tests)"
 app=target/durafile-consumer-1.jar
 libs=target/libs
 cp="$app:$(printf '%s:' "$libs"/*.jar)"

@@ -1,6 +1,5 @@
 package dev.durafile;
 
-import dev.durafile.internal.Backends;
 import dev.durafile.internal.Engine;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,11 +50,13 @@ import java.util.concurrent.Executor;
  * interrupt never fails another thread's write and never turns a write that already published its content into a failure.
  *
  * <h2>Backends</h2>
- * {@code panama} (JDK 22+ with {@code --enable-native-access}), {@code jna} or {@code nio}, chosen once
- * when this class is first used, overridable with {@code -Ddurafile.backend=auto|panama|jna|nio}; see
- * {@link #backendName()}. Paths of file systems other than the default one always use java.nio. If the
- * property forces a backend that cannot load here (JNA missing, panama without native access), every
- * method throws {@link IllegalStateException} naming the property, the backend and the cause.
+ * {@code panama} (JDK 22+ with {@code --enable-native-access}), {@code jna} or {@code nio}: every call
+ * uses {@link Backend#chosen()}, decided once per JVM and overridable with
+ * {@code -Ddurafile.backend=auto|panama|jna|nio}, unless its {@link WriteOptions} name another
+ * ({@link WriteOptions.Builder#backend(Backend)}). Paths of file systems other than the default one always
+ * use java.nio. If the property forces a backend that cannot load here (JNA missing, panama without
+ * native access), every call that would use it throws {@link IllegalStateException} naming the property,
+ * the backend and the cause.
  *
  * <h2>Hostile directories</h2>
  * The target's directory is opened once and every later step acts relative to it and on the temp
@@ -68,36 +69,24 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** The engine, or why the backend forced by the system property cannot load; decided once. */
-    private static final class Holder {
-        static final Engine ENGINE;
-        static final IllegalStateException FAILURE;
-
-        static {
-            Engine engine = null;
-            IllegalStateException failure = null;
-            try {
-                engine = new Engine(Backends.choose().binding());
-            } catch (IllegalStateException e) {
-                failure = e;
-            }
-            ENGINE = engine;
-            FAILURE = failure;
-        }
-    }
-
     /**
      * @throws IllegalStateException on every call if {@code -Ddurafile.backend} names a backend that
      *     cannot load here, naming the property, the backend and the cause
      */
     static Engine engine() {
-        if (Holder.FAILURE != null) {
-            throw new IllegalStateException(Holder.FAILURE.getMessage(), Holder.FAILURE.getCause());
-        }
-        return Holder.ENGINE;
+        return Backend.chosen().engine();
     }
 
-    /** {@return the backend in use: {@code "panama"}, {@code "jna"} or {@code "nio"}} */
+    /** {@return the engine of the backend {@code options} name, else of {@link Backend#chosen()}} */
+    private static Engine engine(WriteOptions options) {
+        Objects.requireNonNull(options, "options");
+        return options.backend().orElseGet(Backend::chosen).engine();
+    }
+
+    /**
+     * {@return the name of {@link Backend#chosen()}, the backend used where no {@link WriteOptions} name
+     * one: {@code "panama"}, {@code "jna"} or {@code "nio"}}
+     */
     public static String backendName() {
         return engine().backendName();
     }
@@ -123,7 +112,7 @@ public final class AtomicFiles {
      */
     public static void write(Path target, byte[] data, WriteOptions options) throws IOException {
         Objects.requireNonNull(data, "data");
-        engine().write(target, ByteBuffer.wrap(data), options);
+        engine(options).write(target, ByteBuffer.wrap(data), options);
     }
 
     /**
@@ -165,7 +154,7 @@ public final class AtomicFiles {
             throws IOException {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(charset, "charset");
-        engine().write(target, Engine.encode(text, charset), options);
+        engine(options).write(target, Engine.encode(text, charset), options);
     }
 
     /**
@@ -179,7 +168,7 @@ public final class AtomicFiles {
      * @throws IOException on failure, including the body's own; see the class documentation
      */
     public static void write(Path target, WriteOptions options, IOConsumer<OutputStream> body) throws IOException {
-        engine().write(target, options, body);
+        engine(options).write(target, options, body);
     }
 
     /**
@@ -193,7 +182,7 @@ public final class AtomicFiles {
      * @throws IOException if the temp file cannot be created (the target is untouched)
      */
     public static AtomicOutputStream newOutputStream(Path target, WriteOptions options) throws IOException {
-        return engine().newOutputStream(target, options);
+        return engine(options).newOutputStream(target, options);
     }
 
     /**
@@ -208,7 +197,7 @@ public final class AtomicFiles {
      * @throws IOException on failure; see the class documentation for what each outcome leaves
      */
     public static void copy(Path source, Path target, WriteOptions options) throws IOException {
-        engine().copy(source, target, options);
+        engine(options).copy(source, target, options);
     }
 
     /**
@@ -241,7 +230,7 @@ public final class AtomicFiles {
      */
     public static void createNew(Path target, byte[] data, WriteOptions options) throws IOException {
         Objects.requireNonNull(data, "data");
-        engine().createNew(target, ByteBuffer.wrap(data), options);
+        engine(options).createNew(target, ByteBuffer.wrap(data), options);
     }
 
     /**
@@ -260,7 +249,7 @@ public final class AtomicFiles {
      */
     public static void createNew(Path target, WriteOptions options, IOConsumer<OutputStream> body)
             throws IOException {
-        engine().createNew(target, options, body);
+        engine(options).createNew(target, options, body);
     }
 
     /**
@@ -452,7 +441,7 @@ public final class AtomicFiles {
      * @throws IOException as {@link #transaction(Path)} says
      */
     public static FileTransaction transaction(Path journalDir, WriteOptions options) throws IOException {
-        return engine().transaction(journalDir, options);
+        return engine(options).transaction(journalDir, options);
     }
 
     /**

@@ -81,6 +81,19 @@ public final class TempFileJanitor implements AutoCloseable {
     }
 
     /**
+     * {@return whether {@code file}'s last name is a durafile temp name, {@code <name>.tmp.<uuid>} with a
+     * non-empty {@code <name>} and a lowercase canonical UUID: the files a sweep may delete once they are
+     * old enough, and that a listing of published files should skip} Only the name is looked at; the file
+     * need not exist.
+     *
+     * @param file a path (its last element is tested)
+     */
+    public static boolean isTempFile(Path file) {
+        Path name = file.getFileName();
+        return name != null && TempPattern.isTempName(name.toString());
+    }
+
+    /**
      * Deletes the orphaned temp files under {@code root} older than {@link #DEFAULT_MIN_AGE}.
      *
      * @param root the directory to sweep, with all its subdirectories on the same file system; followed

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Immutable settings of an atomic write. Build one with {@link #builder()}; {@link #defaults()} is
  * {@link Durability#DURABLE}, permissions preserved, symlinks followed, data-only sync of the temp file,
- * a named temp file, no backup.
+ * a named temp file, no backup, the {@link Backend#chosen() chosen backend}.
  *
  * <p>Instances are immutable and thread-safe; share them freely.
  */
@@ -23,6 +23,7 @@ public final class WriteOptions {
     private final boolean syncMetadata;
     private final TempStrategy tempStrategy;
     private final boolean keepBackup;
+    private final Backend backend;
 
     private WriteOptions(Builder b) {
         this.durability = b.durability;
@@ -31,6 +32,7 @@ public final class WriteOptions {
         this.syncMetadata = b.syncMetadata;
         this.tempStrategy = b.tempStrategy;
         this.keepBackup = b.keepBackup;
+        this.backend = b.backend;
     }
 
     /** A mutable copy; unlike {@link EnumSet#copyOf(java.util.Collection)}, also of an empty set. */
@@ -59,6 +61,7 @@ public final class WriteOptions {
         b.syncMetadata = syncMetadata;
         b.tempStrategy = tempStrategy;
         b.keepBackup = keepBackup;
+        b.backend = backend;
         return b;
     }
 
@@ -102,6 +105,11 @@ public final class WriteOptions {
         return keepBackup;
     }
 
+    /** {@return the backend these writes go through, or empty for {@link Backend#chosen()}} */
+    public Optional<Backend> backend() {
+        return Optional.ofNullable(backend);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof WriteOptions)) {
@@ -110,19 +118,20 @@ public final class WriteOptions {
         WriteOptions other = (WriteOptions) o;
         return durability == other.durability && Objects.equals(permissions, other.permissions)
                 && symlinkPolicy == other.symlinkPolicy && syncMetadata == other.syncMetadata
-                && tempStrategy == other.tempStrategy && keepBackup == other.keepBackup;
+                && tempStrategy == other.tempStrategy && keepBackup == other.keepBackup && backend == other.backend;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(durability, permissions, symlinkPolicy, syncMetadata, tempStrategy, keepBackup);
+        return Objects.hash(durability, permissions, symlinkPolicy, syncMetadata, tempStrategy, keepBackup, backend);
     }
 
     @Override
     public String toString() {
         return "WriteOptions{durability=" + durability + ", permissions="
                 + (permissions == null ? "preserve" : permissions) + ", symlinks=" + symlinkPolicy
-                + ", syncMetadata=" + syncMetadata + ", temp=" + tempStrategy + ", keepBackup=" + keepBackup + '}';
+                + ", syncMetadata=" + syncMetadata + ", temp=" + tempStrategy + ", keepBackup=" + keepBackup
+                + ", backend=" + (backend == null ? "chosen" : backend.name()) + '}';
     }
 
     /** Builds {@link WriteOptions}. Not thread-safe; each {@link #build()} returns an independent instance. */
@@ -133,6 +142,7 @@ public final class WriteOptions {
         private boolean syncMetadata;
         private TempStrategy tempStrategy = TempStrategy.NAMED;
         private boolean keepBackup;
+        private Backend backend;
 
         private Builder() {
         }
@@ -235,6 +245,20 @@ public final class WriteOptions {
          */
         public Builder keepBackup(boolean keepBackup) {
             this.keepBackup = keepBackup;
+            return this;
+        }
+
+        /**
+         * Sends these writes through {@code backend} instead of {@link Backend#chosen()}, e.g. to compare
+         * backends in one JVM. Paths on a file system other than the default one still use java.nio. A
+         * {@link AtomicFiles#transaction(java.nio.file.Path, WriteOptions) transaction} uses the backend of
+         * the options it was opened with.
+         *
+         * @param backend the backend, from {@link Backend#named(String)}; null for the chosen one
+         * @return this builder
+         */
+        public Builder backend(Backend backend) {
+            this.backend = backend;
             return this;
         }
 

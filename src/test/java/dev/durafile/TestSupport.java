@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 /** Helpers shared by the tests. */
 public final class TestSupport {
@@ -66,5 +69,41 @@ public final class TestSupport {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** What a test runs while {@link #durafileEvents} records. */
+    public interface Recorded {
+        /**
+         * Runs the action.
+         *
+         * @throws IOException on failure
+         */
+        void run() throws IOException;
+    }
+
+    /**
+     * Records {@code action} with the dev.durafile.Write, Transaction and Sweep events enabled, in a
+     * recording file {@code file} that is deleted again.
+     *
+     * @param file where the recording is dumped
+     * @param action what is recorded
+     * @throws IOException if the action or the recording fails
+     * @return the durafile events it produced, in the order they ended
+     */
+    public static List<RecordedEvent> durafileEvents(Path file, Recorded action) throws IOException {
+        try (Recording r = new Recording()) {
+            r.enable("dev.durafile.Write");
+            r.enable("dev.durafile.Transaction");
+            r.enable("dev.durafile.Sweep");
+            r.start();
+            action.run();
+            r.stop();
+            r.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        Files.delete(file);
+        events.removeIf(e -> !e.getEventType().getName().startsWith("dev.durafile."));
+        events.sort((a, b) -> a.getEndTime().compareTo(b.getEndTime()));
+        return events;
     }
 }

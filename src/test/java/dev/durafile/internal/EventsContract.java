@@ -7,6 +7,7 @@ import dev.durafile.AtomicOutputStream;
 import dev.durafile.Durability;
 import dev.durafile.FileTransaction;
 import dev.durafile.TempFileJanitor;
+import dev.durafile.TestSupport;
 import dev.durafile.WriteOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,9 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,27 +40,9 @@ abstract class EventsContract {
         return new Engine(Backends.load(backend()));
     }
 
-    /** Action run while recording. */
-    private interface Recorded {
-        void run() throws IOException;
-    }
-
-    /** @return the durafile events {@code action} produced, in the order they were committed */
-    private List<RecordedEvent> record(Recorded action) throws IOException {
-        Path file = dir.resolve("events.jfr");
-        try (Recording r = new Recording()) {
-            r.enable("dev.durafile.Write");
-            r.enable("dev.durafile.Transaction");
-            r.enable("dev.durafile.Sweep");
-            r.start();
-            action.run();
-            r.stop();
-            r.dump(file);
-        }
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        events.removeIf(e -> !e.getEventType().getName().startsWith("dev.durafile."));
-        events.sort((a, b) -> a.getEndTime().compareTo(b.getEndTime()));
-        return events;
+    /** @return the durafile events {@code action} produced, in the order they ended */
+    private List<RecordedEvent> record(TestSupport.Recorded action) throws IOException {
+        return TestSupport.durafileEvents(dir.resolve("events.jfr"), action);
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.durafile.bench;
 
+import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.FileTransaction;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.Engine;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -56,13 +55,13 @@ public class BatchBenchmark {
     private Path journal;
     private Path[] targets;
     private byte[] data;
-    private Engine engine;
+    private WriteOptions options;
     private long round;
 
     /** Creates the directory, the journal and the files the batches replace. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        engine = new Engine(Backends.load(backend));
+        options = WriteOptions.builder().backend(Backend.named(backend)).build();
         root = BenchDirs.onDisk("batch");
         journal = root.resolve("journal");
         Path dir = Files.createDirectories(root.resolve("data"));
@@ -71,7 +70,7 @@ public class BatchBenchmark {
         for (int i = 0; i < files; i++) {
             targets[i] = Files.write(dir.resolve("file-" + i + ".json"), data);
         }
-        engine.transaction(journal, WriteOptions.defaults()).close();
+        AtomicFiles.transaction(journal, options).close();
     }
 
     /** Removes the directory. */
@@ -85,7 +84,7 @@ public class BatchBenchmark {
     public long sequential() throws IOException {
         data[0] = (byte) round++;
         for (Path t : targets) {
-            engine.write(t, ByteBuffer.wrap(data), WriteOptions.defaults());
+            AtomicFiles.write(t, data, options);
         }
         return round;
     }
@@ -94,7 +93,7 @@ public class BatchBenchmark {
     @Benchmark
     public long transaction() throws IOException {
         data[0] = (byte) round++;
-        try (FileTransaction tx = engine.transaction(journal, WriteOptions.defaults())) {
+        try (FileTransaction tx = AtomicFiles.transaction(journal, options)) {
             for (Path t : targets) {
                 tx.write(t, data);
             }

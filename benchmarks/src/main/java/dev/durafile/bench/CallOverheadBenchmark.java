@@ -1,13 +1,13 @@
 package dev.durafile.bench;
 
+import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.WriteOptions;
 import dev.durafile.internal.Backends;
-import dev.durafile.internal.Engine;
 import dev.durafile.internal.FileBinding;
 import dev.durafile.internal.Name;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,7 +51,7 @@ public class CallOverheadBenchmark {
     public String backend;
 
     private Path dir;
-    private Engine engine;
+    private WriteOptions none;
     private FileBinding.Directory directory;
     private FileBinding.OpenFile file;
     private Path target;
@@ -62,7 +62,7 @@ public class CallOverheadBenchmark {
     public void setUp() throws IOException {
         FileBinding binding = Backends.load(backend);
         dir = BenchDirs.onTmpfs("calls");
-        engine = new Engine(binding);
+        none = NONE.toBuilder().backend(Backend.named(backend)).build();
         directory = binding.openDirectory(dir);
         file = directory.createExclusive(Name.of("open.dat"), 0644);
         target = dir.resolve("target.dat");
@@ -98,6 +98,6 @@ public class CallOverheadBenchmark {
     /** A whole atomic replacement of a 1 KiB file at NONE. */
     @Benchmark
     public void writeNone() throws IOException {
-        engine.write(target, ByteBuffer.wrap(data), NONE);
+        AtomicFiles.write(target, data, none);
     }
 }

@@ -1,11 +1,10 @@
 package dev.durafile.bench;
 
+import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.Engine;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,7 +43,6 @@ import org.openjdk.jmh.infra.ThreadParams;
 @State(Scope.Benchmark)
 public class ConcurrentWritersBenchmark {
     private static final int SIZE = 4096;
-    private static final WriteOptions DURABLE = WriteOptions.builder().durability(Durability.DURABLE).build();
 
     /**
      * The durafile backend: {@code panama}, {@code jna} or {@code nio}; or {@code inplace}, no durafile:
@@ -56,7 +54,7 @@ public class ConcurrentWritersBenchmark {
     public String backend;
 
     private Path dir;
-    private Engine engine;
+    private WriteOptions options;
     private byte[] data;
 
     /** The file one thread replaces. */
@@ -76,7 +74,8 @@ public class ConcurrentWritersBenchmark {
     /** Creates the shared directory and the engine. */
     @Setup
     public void setUp() throws IOException {
-        engine = backend.equals("inplace") ? null : new Engine(Backends.load(backend));
+        options = backend.equals("inplace") ? null
+                : WriteOptions.builder().durability(Durability.DURABLE).backend(Backend.named(backend)).build();
         dir = BenchDirs.onDisk("threads");
         data = BenchDirs.content(SIZE);
     }
@@ -88,10 +87,10 @@ public class ConcurrentWritersBenchmark {
     }
 
     private void write(Slot slot) throws IOException {
-        if (engine == null) {
+        if (options == null) {
             slot.inPlace.write(data);
         } else {
-            engine.write(slot.target, ByteBuffer.wrap(data), DURABLE);
+            AtomicFiles.write(slot.target, data, options);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.durafile.bench;
 
+import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -83,8 +82,8 @@ public class FreshThreadBenchmark {
         if (backend.equals("files")) {
             sink = Writer.FILES_WRITE.open(target);
         } else {
-            Engine engine = new Engine(Backends.load(backend));
-            sink = bytes -> engine.write(target, ByteBuffer.wrap(bytes), NONE);
+            WriteOptions none = NONE.toBuilder().backend(Backend.named(backend)).build();
+            sink = bytes -> AtomicFiles.write(target, bytes, none);
         }
     }
 

@@ -1,10 +1,9 @@
 package dev.durafile.bench;
 
+import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.Engine;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ public class TenJobsBenchmark {
     public String backend;
 
     private Path root;
-    private Engine engine;
+    private WriteOptions options;
     private ExecutorService pool;
     private final List<Callable<Void>> jobs = new ArrayList<>();
     private final Object saveLock = new Object();
@@ -65,7 +64,7 @@ public class TenJobsBenchmark {
     /** Creates the job directories and the 10 worker threads. */
     @Setup
     public void setUp() throws IOException {
-        engine = new Engine(Backends.load(backend));
+        options = WriteOptions.builder().backend(Backend.named(backend)).build();
         root = BenchDirs.onDisk("tenjobs");
         pool = Executors.newFixedThreadPool(JOBS);
         Path statistics = root.resolve("statistics.json");
@@ -75,12 +74,12 @@ public class TenJobsBenchmark {
                     + "\",\"attempt\":1,\"output\":\"output of job " + i + "\"}");
             long runtime = 100 + i;
             jobs.add(() -> {
-                engine.write(jobFile, ByteBuffer.wrap(job), WriteOptions.defaults());
+                AtomicFiles.write(jobFile, job, options);
                 synchronized (saveLock) {
                     completed++;
                     byte[] snapshot = json("{\"completed\":" + completed + ",\"failed\":0,\"totalRuntimeMillis\":"
                             + completed * runtime + "}");
-                    engine.write(statistics, ByteBuffer.wrap(snapshot), WriteOptions.defaults());
+                    AtomicFiles.write(statistics, snapshot, options);
                 }
                 return null;
             });

@@ -1,10 +1,10 @@
 package dev.durafile.bench;
 
+import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.TempStrategy;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.Engine;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -124,15 +124,15 @@ public enum Writer {
     }
 
     /**
-     * Prepares writes of {@code target}; for durafile, an {@link Engine} on this value's backend, as
-     * {@link dev.durafile.AtomicFiles#write(Path, byte[], WriteOptions)} uses it.
+     * Prepares writes of {@code target}; for durafile,
+     * {@link AtomicFiles#write(Path, byte[], WriteOptions)} on this value's backend.
      *
      * @throws IllegalStateException if the backend cannot load here (panama needs JDK 22+ and
      *     {@value BenchDirs#NATIVE_ACCESS})
      */
     Sink open(Path target) {
-        Engine engine = new Engine(Backends.load(backend));
-        WriteOptions options = WriteOptions.builder().durability(durability).tempStrategy(temp).build();
-        return data -> engine.write(target, ByteBuffer.wrap(data), options);
+        WriteOptions options = WriteOptions.builder().durability(durability).tempStrategy(temp)
+                .backend(Backend.named(backend)).build();
+        return data -> AtomicFiles.write(target, data, options);
     }
 }

@@ -41,6 +41,8 @@ public final class CrashTester {
     @FunctionalInterface
     public interface Action {
         /**
+         * Runs the setup or the action.
+         *
          * @param root the root directory of the file system
          * @throws Exception on failure
          */
@@ -51,6 +53,8 @@ public final class CrashTester {
     @FunctionalInterface
     public interface Invariant {
         /**
+         * Checks the state a crash left.
+         *
          * @param root the root directory of the file system after the crash
          * @param point where and how it crashed
          * @throws Exception (typically an {@link AssertionError}) if the state violates the invariant
@@ -65,7 +69,7 @@ public final class CrashTester {
      * @param failure what the invariant (or the action, if it failed without a crash) threw
      */
     public record Violation(CrashPoint point, Throwable failure) {
-        /** @return the crash point and the failure's message */
+        /** {@return the crash point and the failure's message} */
         @Override
         public String toString() {
             return point + ": " + failure;
@@ -81,6 +85,8 @@ public final class CrashTester {
      */
     public record Report(int operations, int crashes, List<Violation> violations) {
         /**
+         * Makes a report.
+         *
          * @param operations how many counted operations the action performs
          * @param crashes how many crashes were simulated and checked
          * @param violations the crashes after which the invariant failed (copied)
@@ -89,7 +95,11 @@ public final class CrashTester {
             violations = List.copyOf(violations);
         }
 
-        /** @throws AssertionError naming every violation (the first one as the cause) if there is any */
+        /**
+         * Fails if any crash violated the invariant.
+         *
+         * @throws AssertionError naming every violation (the first one as the cause) if there is any
+         */
         public void assertNoViolations() {
             if (!violations.isEmpty()) {
                 StringBuilder sb = new StringBuilder(violations.size() + " of " + crashes
@@ -118,6 +128,8 @@ public final class CrashTester {
     }
 
     /**
+     * Makes a tester of {@code action}.
+     *
      * @param setup prepares the state before the action (made durable before the action runs)
      * @param action the code under test
      * @return a tester trying every mode, every directory mode and {@value #DEFAULT_SEEDS} seeds
@@ -128,6 +140,8 @@ public final class CrashTester {
     }
 
     /**
+     * Limits the data modes tried.
+     *
      * @param first a mode to try
      * @param more further modes to try
      * @return a copy trying only these data modes
@@ -137,6 +151,8 @@ public final class CrashTester {
     }
 
     /**
+     * Limits the directory modes tried.
+     *
      * @param first a directory mode to try
      * @param more further directory modes to try
      * @return a copy trying only these directory modes
@@ -146,6 +162,8 @@ public final class CrashTester {
     }
 
     /**
+     * Sets how many seeds are tried.
+     *
      * @param count how many seeds (0, 1, ... count - 1) to try for combinations with random choices
      * @return a copy using that many seeds
      */

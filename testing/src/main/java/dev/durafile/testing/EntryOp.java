@@ -63,7 +63,7 @@ final class EntryOp {
         }
     }
 
-    /** @return the directories this operation changes, each once */
+    /** {@return the directories this operation changes, each once} */
     List<DirNode> directories() {
         List<DirNode> dirs = new ArrayList<>(changes.size());
         for (Change c : changes) {
@@ -74,7 +74,7 @@ final class EntryOp {
         return dirs;
     }
 
-    /** @return true once an fsync of one of its directories made it durable */
+    /** {@return true once an fsync of one of its directories made it durable} */
     boolean committed() {
         return committed;
     }

@@ -34,7 +34,7 @@ final class DirNode extends Node {
         log.clear();
     }
 
-    /** @return the durable entries with the first {@code count} logged operations applied */
+    /** {@return the durable entries with the first {@code count} logged operations applied} */
     TreeMap<String, Node> replay(int count) {
         TreeMap<String, Node> result = new TreeMap<>(durable);
         for (EntryOp op : log.subList(0, count)) {

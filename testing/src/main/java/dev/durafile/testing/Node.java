@@ -45,6 +45,6 @@ abstract class Node {
         modified = now();
     }
 
-    /** @return the current size in bytes (a directory's is its number of entries) */
+    /** {@return the current size in bytes (a directory's is its number of entries)} */
     abstract long size();
 }

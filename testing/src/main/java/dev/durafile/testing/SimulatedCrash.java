@@ -24,12 +24,12 @@ public final class SimulatedCrash extends Error {
         this.operation = operation;
     }
 
-    /** @return the number of the operation the crash was planned before, counted since the crash was planned */
+    /** {@return the number of the operation the crash was planned before, counted since the crash was planned} */
     public long operationNumber() {
         return operationNumber;
     }
 
-    /** @return what that operation was, for example {@code "fdatasync /dir/a.txt.tmp.<uuid>"} */
+    /** {@return what that operation was, for example {@code "fdatasync /dir/a.txt.tmp.<uuid>"}} */
     public String operation() {
         return operation;
     }

@@ -1,23 +1,28 @@
 package dev.durafile.cli;
 
 import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.FileSystemCapabilities;
 import dev.durafile.WriteOptions;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.FileBinding;
-import dev.durafile.internal.Name;
-import dev.durafile.internal.TempNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,8 +35,10 @@ import java.util.UUID;
 final class Doctor {
     private static final int DATA_BYTES = 4096;
     private static final int DEFAULT_SAMPLES = 300;
-    private static final int PROBE_FILE_MODE = 0600;
-    private static final String FILE_PREFIX = ".durafile-doctor";
+    private static final FileAttribute<Set<PosixFilePermission>> PROBE_FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    /** Named as durafile names its temp files ({@code <name>.tmp.<uuid>}), so a sweep removes what a kill leaves. */
+    private static final String FILE_PREFIX = ".durafile-doctor.tmp.";
     private static final Duration FLUSH_BUDGET = Duration.ofMillis(10);
     private static final Duration RENAME_BUDGET = Duration.ofMillis(1);
 
@@ -66,17 +73,15 @@ final class Doctor {
         int samples = args.value(SAMPLES, Values.intBetween(10, 1_000_000), DEFAULT_SAMPLES);
         Errors.requireDirectory(dir);
         PrintStream out = inv.out();
-        Backends.Choice choice = Backends.choose();
+        Backend backend = Backend.chosen();
         FileStore store = Files.getFileStore(dir);
         out.println("durafile doctor: " + dir);
         List<List<String>> facts = new ArrayList<>(List.of(
                 List.of("java", Runtime.version() + " (" + System.getProperty("java.vendor") + ") in "
                         + System.getProperty("java.home")),
-                List.of("backend", choice.binding().name() + ": " + choice.reason())));
-        if (choice.warning() != null) {
-            facts.add(List.of("WARNING", choice.warning()));
-        }
-        facts.add(List.of("panama", panama(choice)));
+                List.of("backend", backend.name() + ": " + backend.reason())));
+        backend.warning().ifPresent(w -> facts.add(List.of("WARNING", w)));
+        facts.add(List.of("panama", panama(backend)));
         facts.add(List.of("file system", store.type() + " (" + store.name() + ")"));
         out.print(Text.table(facts));
 
@@ -96,7 +101,7 @@ final class Doctor {
                         "the fallback of --create-new works", "no fallback for --create-new"))));
 
         inv.err().println("durafile doctor: timing " + samples + " samples of each operation in " + dir + " ...");
-        Timings t = measure(choice.binding(), dir, samples, caps.directorySync());
+        Timings t = measure(dir, samples, caps.directorySync());
         out.println("latency (" + samples + " samples, " + DATA_BYTES + "-byte files):");
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("", "median", "p99"));
@@ -123,13 +128,13 @@ final class Doctor {
     }
 
     /** @return how panama stands: in use, or why not and what would enable it */
-    private static String panama(Backends.Choice choice) {
-        if (choice.binding().name().equals("panama")) {
+    private static String panama(Backend chosen) {
+        if (chosen.name().equals("panama")) {
             return "in use";
         }
         try {
-            Backends.load("panama");
-            return "available, not chosen: " + choice.reason();
+            Backend.named("panama");
+            return "available, not chosen: " + chosen.reason();
         } catch (IllegalStateException e) {
             return "not used: " + e.getMessage();
         }
@@ -169,50 +174,52 @@ final class Doctor {
     }
 
     /**
-     * Times the protocol's steps one by one with the chosen backend's own calls, and whole writes at each
-     * level, interleaved: each sample times the steps and then one write per level, so every figure sees
-     * the same disk at the same moments. Every file is named like a temp file, so a crash leaves only
-     * what the janitor removes.
+     * Times the protocol's steps one by one with the JDK's calls, which make the same system calls
+     * (fdatasync, rename, fsync of the directory): the file system's latency, which is what the budgets
+     * limit. Whole writes go through durafile at each level. The figures are interleaved: each sample
+     * times the steps and then one write per level, so every figure sees the same disk at the same
+     * moments. Every file is named like a temp file, so a crash leaves only what the janitor removes.
      */
-    private static Timings measure(FileBinding binding, Path dir, int samples, boolean directorySync)
-            throws IOException {
+    private static Timings measure(Path dir, int samples, boolean directorySync) throws IOException {
         Timings t = new Timings(samples);
         byte[] data = new byte[DATA_BYTES];
         Arrays.fill(data, (byte) '#');
-        Name target = fileName();
-        Name temp = fileName();
-        Path written = dir.resolve(fileName().toString());
+        Path target = dir.resolve(fileName());
+        Path temp = dir.resolve(fileName());
+        Path written = dir.resolve(fileName());
         List<WriteOptions> levels = new ArrayList<>();
         for (Durability level : Durability.values()) {
             levels.add(WriteOptions.builder().durability(level).build());
         }
-        try (FileBinding.Directory d = binding.openDirectory(dir)) {
-            try {
-                for (int i = 0; i < samples; i++) {
-                    temp = fileName();
-                    try (FileBinding.OpenFile f = d.createExclusive(temp, PROBE_FILE_MODE)) {
-                        f.write(ByteBuffer.wrap(data));
-                        t.flush.time(() -> f.sync(false));
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            for (int i = 0; i < samples; i++) {
+                temp = dir.resolve(fileName());
+                try (FileChannel f = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PROBE_FILE_MODE)) {
+                    ByteBuffer b = ByteBuffer.wrap(data);
+                    while (b.hasRemaining()) {
+                        f.write(b);
                     }
-                    Name renamed = temp;
-                    t.rename.time(() -> d.rename(renamed, d, target, FileBinding.RenameMode.REPLACE));
-                    if (directorySync) {
-                        t.directorySync.time(d::sync);
-                    }
-                    for (WriteOptions options : levels) {
-                        t.writes[options.durability().ordinal()].time(() -> AtomicFiles.write(written, data, options));
-                    }
+                    t.flush.time(() -> f.force(false));
                 }
-            } finally {
-                d.delete(temp);
-                d.delete(target);
-                Files.deleteIfExists(written);
+                Path renamed = temp;
+                t.rename.time(() -> Files.move(renamed, target, StandardCopyOption.ATOMIC_MOVE));
+                if (directorySync) {
+                    t.directorySync.time(() -> d.force(true));
+                }
+                for (WriteOptions options : levels) {
+                    t.writes[options.durability().ordinal()].time(() -> AtomicFiles.write(written, data, options));
+                }
             }
+        } finally {
+            Files.deleteIfExists(temp);
+            Files.deleteIfExists(target);
+            Files.deleteIfExists(written);
         }
         return t;
     }
 
-    private static Name fileName() {
-        return Name.of(FILE_PREFIX + TempNames.INFIX + UUID.randomUUID());
+    private static String fileName() {
+        return FILE_PREFIX + UUID.randomUUID();
     }
 }

@@ -17,7 +17,7 @@ package dev.durafile.testing;
 public record CrashPoint(int operation, int operations, boolean returned, String description, CrashMode mode,
         DirectoryMode directories, long seed) {
 
-    /** @return for example {@code "crash before op 5/7 (rename /a.tmp.x -> /a) LOSE_UNSYNCED DROP_UNSYNCED seed 0"} */
+    /** {@return for example {@code "crash before op 5/7 (rename /a.tmp.x -> /a) LOSE_UNSYNCED DROP_UNSYNCED seed 0"}} */
     @Override
     public String toString() {
         String where = returned ? "crash after return (" + operations + " ops)"

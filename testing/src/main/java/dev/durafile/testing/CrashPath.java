@@ -68,7 +68,7 @@ final class CrashPath implements Path {
         return !absolute && names.isEmpty();
     }
 
-    /** @return the names of this path, for lookups (the empty path has none) */
+    /** {@return the names of this path, for lookups (the empty path has none)} */
     List<String> names() {
         return names;
     }

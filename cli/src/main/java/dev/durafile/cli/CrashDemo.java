@@ -6,22 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durafile.AtomicFiles;
+import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.SweepReport;
 import dev.durafile.TempFileJanitor;
-import dev.durafile.internal.Backends;
-import dev.durafile.internal.TempPattern;
-import dev.durafile.internal.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,9 +222,27 @@ final class CrashDemo {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
+    /** Deletes the demo's own work directory, depth first, without following symbolic links. */
     private static void deleteTree(Path root) throws IOException {
-        Path abs = root.toAbsolutePath();
-        Trees.delete(abs.getParent(), abs.getFileName());
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** What a job file read back after a kill is. */
@@ -306,9 +325,9 @@ final class CrashDemo {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
             if (Runtime.version().feature() >= 22) {
-                command.add(Backends.NATIVE_ACCESS_FLAG);
+                command.add(Backend.nativeAccessFlag());
             }
-            command.addAll(List.of("-D" + Backends.PROPERTY + "=" + AtomicFiles.backendName(),
+            command.addAll(List.of("-D" + Backend.PROPERTY + "=" + AtomicFiles.backendName(),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     CrashDemoChild.COMMAND.name(), writer.label(), file.toString(), String.valueOf(firstVersion),
                     String.valueOf(maxSize), durability.name().toLowerCase(Locale.ROOT), String.valueOf(files.size())));
@@ -351,7 +370,7 @@ final class CrashDemo {
         /** Counts the temp files the killed writes left, then has the janitor delete them. */
         void sweep() throws IOException {
             try (Stream<Path> entries = Files.list(dir)) {
-                leftovers = (int) entries.filter(p -> TempPattern.isTempName(p.getFileName().toString())).count();
+                leftovers = (int) entries.filter(TempFileJanitor::isTempFile).count();
             }
             swept = TempFileJanitor.sweep(dir, Duration.ZERO, false);
         }

@@ -2,7 +2,6 @@ package dev.durafile.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.durafile.TestSupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +74,22 @@ class CliTest {
         return durafile(new byte[0], args);
     }
 
+    /** {@return the names in {@code dir}, sorted} */
+    private static List<String> entries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** {@return what {@code command} printed (stdout and stderr)}, failing unless it exits 0 */
+    private static String shell(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        int status = p.waitFor();
+        assertThat(status).as("%s: %s", String.join(" ", command), new String(out, StandardCharsets.UTF_8)).isZero();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void crashDemoStoppedBySignalRemovesItsWorkDirectoryAndChildren(String signal) throws Exception {
@@ -90,16 +105,16 @@ class CliTest {
                 .redirectOutput(dir.resolve("demo.log").toFile()).start();
         List<ProcessHandle> children = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (children.isEmpty() || TestSupport.names(parent).isEmpty()) {
+        while (children.isEmpty() || entries(parent).isEmpty()) {
             assertThat(System.nanoTime() - deadline).as(Files.readString(dir.resolve("demo.log"))).isNegative();
             assertThat(p.isAlive()).as(Files.readString(dir.resolve("demo.log"))).isTrue();
             p.descendants().forEach(children::add);
             Thread.sleep(20);
         }
-        TestSupport.run("kill", "-" + signal, String.valueOf(p.pid()));
+        shell("kill", "-" + signal, String.valueOf(p.pid()));
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(signal.equals("TERM") ? 143 : 130);
-        assertThat(TestSupport.names(parent)).as(Files.readString(dir.resolve("demo.log"))).isEmpty();
+        assertThat(entries(parent)).as(Files.readString(dir.resolve("demo.log"))).isEmpty();
         for (ProcessHandle child : children) {
             child.onExit().get(10, TimeUnit.SECONDS);
         }
@@ -112,12 +127,12 @@ class CliTest {
         String prefix = "cd " + dir + " && printf new | LANG=C.UTF-8 " + java
                 + (Runtime.version().feature() >= 22 ? " --enable-native-access=ALL-UNNAMED" : "")
                 + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName();
-        TestSupport.run("sh", "-c", prefix + " write \"$(printf 'f\\377')\"");
-        TestSupport.run("sh", "-c", prefix + " write \"$(printf 'lit\\357\\277\\275')\"");
-        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && cat \"$(printf 'f\\377')\"")).isEqualTo("new");
-        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && cat \"$(printf 'lit\\357\\277\\275')\""))
+        shell("sh", "-c", prefix + " write \"$(printf 'f\\377')\"");
+        shell("sh", "-c", prefix + " write \"$(printf 'lit\\357\\277\\275')\"");
+        assertThat(shell("sh", "-c", "cd " + dir + " && cat \"$(printf 'f\\377')\"")).isEqualTo("new");
+        assertThat(shell("sh", "-c", "cd " + dir + " && cat \"$(printf 'lit\\357\\277\\275')\""))
                 .isEqualTo("new");
-        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && ls | od -An -c | tr -s ' '").trim())
+        assertThat(shell("sh", "-c", "cd " + dir + " && ls | od -An -c | tr -s ' '").trim())
                 .isEqualTo("f 377 \\n l i t 357 277 275 \\n");
         // two arguments that decode alike: which is which cannot be told
         Process p = new ProcessBuilder("sh", "-c", prefix + " copy \"$(printf 'f\\377')\" \"$(printf 'f\\376')\"")
@@ -125,7 +140,7 @@ class CliTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isEqualTo(2);
         assertThat(out).contains("which file it names cannot be told");
-        assertThat(TestSupport.names(dir)).hasSize(2);
+        assertThat(entries(dir)).hasSize(2);
     }
 
     @Test
@@ -428,7 +443,7 @@ class CliTest {
         assertThat(r.out()).isEqualTo(journal + ": 1 rolled forward, 0 discarded, 0 in progress (left alone), 0 corrupt\n");
         assertThat(Files.readString(a) + "|" + Files.readString(b)).isEqualTo("new a|new b");
         assertThat(c).as("the committed delete is done too").doesNotExist();
-        assertThat(TestSupport.names(dir)).containsExactly("a.json", "b.json", "journal");
+        assertThat(entries(dir)).containsExactly("a.json", "b.json", "journal");
         Result again = durafile("recover", journal.toString());
         assertThat(again.out()).startsWith(journal + ": 0 rolled forward, 0 discarded");
     }
@@ -448,7 +463,7 @@ class CliTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains(journal.resolve("x.tx.corrupt") + ": corrupt journal record, not applied");
         assertThat(r.out()).contains("0 rolled forward, 0 discarded, 0 in progress (left alone), 1 corrupt");
-        assertThat(TestSupport.names(journal)).containsExactly("x.tx.corrupt");
+        assertThat(entries(journal)).containsExactly("x.tx.corrupt");
     }
 
     // ---- sweep

@@ -57,7 +57,7 @@ final class Recovery {
         k.dirty.clear();
     }
 
-    /** @return for each directory with unsynced operations, how many of them survive */
+    /** {@return for each directory with unsynced operations, how many of them survive} */
     private static Map<DirNode, Integer> keptPrefixes(Set<DirNode> dirty, DirectoryMode directories, long seed) {
         Map<DirNode, Integer> kept = new LinkedHashMap<>();
         for (DirNode d : dirty) {
@@ -130,7 +130,7 @@ final class Recovery {
         return out;
     }
 
-    /** @return where an unsynced sector's bytes come from: durable, current, or null for zeros */
+    /** {@return where an unsynced sector's bytes come from: durable, current, or null for zeros} */
     private static byte[] sectorSource(byte[] durable, byte[] current, CrashMode mode, SplittableRandom random) {
         switch (mode) {
             case LOSE_UNSYNCED:
@@ -145,7 +145,7 @@ final class Recovery {
         }
     }
 
-    /** @return whether bytes [start, end) are equal, reading past either array's end as zeros */
+    /** {@return whether bytes [start, end) are equal, reading past either array's end as zeros} */
     private static boolean unchanged(byte[] a, byte[] b, int start, int end) {
         for (int i = start; i < end; i++) {
             if (byteAt(a, i) != byteAt(b, i)) {

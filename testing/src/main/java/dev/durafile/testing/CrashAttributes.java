@@ -82,7 +82,7 @@ final class CrashAttributes implements PosixFileAttributes {
         return size;
     }
 
-    /** @return the inode number: equal for two hard links to one file */
+    /** {@return the inode number: equal for two hard links to one file} */
     @Override
     public Object fileKey() {
         return inode;

@@ -102,12 +102,12 @@ public final class CrashFileSystem extends FileSystem {
         return new CrashFileSystem();
     }
 
-    /** @return the root directory {@code /} */
+    /** {@return the root directory {@code /}} */
     public Path root() {
         return CrashPath.root(this);
     }
 
-    /** @return how many counted (mutating or syncing) operations were called so far, crashed ones included */
+    /** {@return how many counted (mutating or syncing) operations were called so far, crashed ones included} */
     public long operationCount() {
         return kernel.operationCount();
     }
@@ -130,7 +130,7 @@ public final class CrashFileSystem extends FileSystem {
         kernel.cancelCrash();
     }
 
-    /** @return true from a planned crash until {@link #crash} is applied */
+    /** {@return true from a planned crash until {@link #crash} is applied} */
     public boolean isCrashed() {
         return kernel.crashed() != null;
     }
@@ -173,12 +173,12 @@ public final class CrashFileSystem extends FileSystem {
         return store;
     }
 
-    /** @return the crash that stopped the file system, or null if it is running */
+    /** {@return the crash that stopped the file system, or null if it is running} */
     SimulatedCrash crashedBy() {
         return kernel.crashed();
     }
 
-    /** @return this file system's own provider (scheme {@code durafile-crash}; not installed) */
+    /** {@return this file system's own provider (scheme {@code durafile-crash}; not installed)} */
     @Override
     public FileSystemProvider provider() {
         return provider;
@@ -195,31 +195,31 @@ public final class CrashFileSystem extends FileSystem {
         return open;
     }
 
-    /** @return false */
+    /** {@return false} */
     @Override
     public boolean isReadOnly() {
         return false;
     }
 
-    /** @return {@code "/"} */
+    /** {@return {@code "/"}} */
     @Override
     public String getSeparator() {
         return "/";
     }
 
-    /** @return the root {@code /} */
+    /** {@return the root {@code /}} */
     @Override
     public Iterable<Path> getRootDirectories() {
         return List.of(root());
     }
 
-    /** @return the single store, of type {@code "crashfs"} */
+    /** {@return the single store, of type {@code "crashfs"}} */
     @Override
     public Iterable<FileStore> getFileStores() {
         return List.of(store);
     }
 
-    /** @return {@code basic} and {@code posix} */
+    /** {@return {@code basic} and {@code posix}} */
     @Override
     public Set<String> supportedFileAttributeViews() {
         return Set.of("basic", "posix");
@@ -306,7 +306,7 @@ public final class CrashFileSystem extends FileSystem {
         return re.toString();
     }
 
-    /** @return a lookup service that makes a principal of any name (ownership is never enforced) */
+    /** {@return a lookup service that makes a principal of any name (ownership is never enforced)} */
     @Override
     public UserPrincipalLookupService getUserPrincipalLookupService() {
         return new UserPrincipalLookupService() {

@@ -28,7 +28,7 @@ final class FileNode extends Node {
         return size;
     }
 
-    /** @return the number of bytes read into {@code dst} from {@code position}, or -1 at or past the end */
+    /** {@return the number of bytes read into {@code dst} from {@code position}, or -1 at or past the end} */
     int read(long position, ByteBuffer dst) {
         if (position >= size) {
             return -1;

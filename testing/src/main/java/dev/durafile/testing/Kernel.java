@@ -218,7 +218,7 @@ final class Kernel {
         return perms;
     }
 
-    /** @return {@code value} as a set of permissions, checking each element */
+    /** {@return {@code value} as a set of permissions, checking each element} */
     static Set<PosixFilePermission> permissions(Object value) {
         Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
         for (Object o : (Set<?>) value) {
