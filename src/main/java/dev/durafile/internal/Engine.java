@@ -185,8 +185,7 @@ public final class Engine {
             e.addSuppressed(probe);
             return e;
         }
-        return Failures.ofErrno(Errno.EINVAL, "a directory cannot be swapped with a file or directory inside it",
-                "exchange", a, b);
+        return Failures.invalid("exchange", a, b, "a directory cannot be swapped with a file or directory inside it");
     }
 
     private static Path entry(Path p, String name) throws IOException {

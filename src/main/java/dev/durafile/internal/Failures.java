@@ -67,6 +67,19 @@ final class Failures {
     }
 
     /**
+     * A request durafile refuses as the kernel would (EINVAL), in its own words: a
+     * {@link FileSystemException} whose reason is {@code why} and the errno's symbol.
+     *
+     * @param operation what was attempted, e.g. {@code "exchange"}
+     * @param file the path acted on
+     * @param other the second path of a two-path operation, or null
+     * @param why what makes the request invalid
+     */
+    static FileSystemException invalid(String operation, Path file, Path other, String why) {
+        return ofErrno(Errno.EINVAL, why, operation, file, other);
+    }
+
+    /**
      * A failure the kernel or file system reported as "not supported": {@link AtomicMoveNotSupportedException}.
      */
     static AtomicMoveNotSupportedException unsupported(String operation, Path file, Path other, String why) {
