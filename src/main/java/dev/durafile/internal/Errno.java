@@ -4,34 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Linux errno values the protocol reacts to, and their symbols for messages ({@link Failures} maps
- * them to the JDK's exception types).
+ * The symbols and C library texts of Linux errno values, for messages ({@link Failures} maps the
+ * values to the JDK's exception types; the values the bindings react to are named in {@link Linux}).
  */
 final class Errno {
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int EWOULDBLOCK = 11;
-    static final int EIO = 5;
-    static final int EBADF = 9;
-    static final int EACCES = 13;
-    static final int EEXIST = 17;
-    static final int EXDEV = 18;
-    static final int ENOTDIR = 20;
-    static final int EISDIR = 21;
-    static final int EINVAL = 22;
-    static final int ENOSPC = 28;
-    static final int ERANGE = 34;
-    static final int EROFS = 30;
-    static final int EMLINK = 31;
-    static final int ENAMETOOLONG = 36;
-    static final int ENOSYS = 38;
-    static final int ENOTEMPTY = 39;
-    static final int ENODATA = 61;
-    static final int ELOOP = 40;
-    static final int EOPNOTSUPP = 95;
-    static final int EDQUOT = 122;
-
     /**
      * Every Linux errno from 1 to 133 (asm-generic, as on x86-64 and arm64): its symbol and glibc's
      * text for it; index {@code errno - 1}, null where the number is unused.

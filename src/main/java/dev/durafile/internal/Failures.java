@@ -52,14 +52,14 @@ final class Failures {
         String f = string(file);
         String o = string(other);
         switch (errno) {
-            case Errno.ENOENT:
+            case Linux.ENOENT:
                 return new NoSuchFileException(f, o, reason);
-            case Errno.EACCES:
-            case Errno.EPERM:
+            case Linux.EACCES:
+            case Linux.EPERM:
                 return new AccessDeniedException(f, o, reason);
-            case Errno.EEXIST:
+            case Linux.EEXIST:
                 return new FileAlreadyExistsException(f, o, reason);
-            case Errno.EXDEV:
+            case Linux.EXDEV:
                 return new AtomicMoveNotSupportedException(f, o, reason);
             default:
                 return new FileSystemException(f, o, reason);
@@ -76,7 +76,7 @@ final class Failures {
      * @param why what makes the request invalid
      */
     static FileSystemException invalid(String operation, Path file, Path other, String why) {
-        return ofErrno(Errno.EINVAL, why, operation, file, other);
+        return ofErrno(Linux.EINVAL, why, operation, file, other);
     }
 
     /**

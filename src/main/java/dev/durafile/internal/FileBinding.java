@@ -73,20 +73,14 @@ public interface FileBinding {
         int read(ByteBuffer dst) throws IOException;
     }
 
-    /** How a rename treats an existing destination (the flags of Linux renameat2). */
+    /** How a rename treats an existing destination (what the flags of Linux renameat2 choose). */
     enum RenameMode {
-        /** Atomically replace the destination if it exists (flags 0). */
-        REPLACE(0),
+        /** Atomically replace the destination if it exists (no flags). */
+        REPLACE,
         /** Fail with {@link java.nio.file.FileAlreadyExistsException} if the destination exists (RENAME_NOREPLACE). */
-        NOREPLACE(1),
+        NOREPLACE,
         /** Atomically swap source and destination, which must both exist (RENAME_EXCHANGE). */
-        EXCHANGE(2);
-
-        final int flags;
-
-        RenameMode(int flags) {
-            this.flags = flags;
-        }
+        EXCHANGE
     }
 
     /** What a file is. */

@@ -3,28 +3,28 @@ package dev.durafile.internal;
 import java.util.Map;
 
 /**
- * Names for the file-system magic numbers of Linux's {@code statfs.f_type} (from
- * {@code linux/magic.h}), so that the file system's type is known without {@code /proc/mounts}.
+ * Names for the file-system magic numbers of Linux's {@code statfs.f_type} (the numbers are in
+ * {@link Linux}), so that the file system's type is known without {@code /proc/mounts}.
  */
 final class FileSystemTypes {
     private static final Map<Long, String> NAMES = Map.ofEntries(
-            Map.entry(0xEF53L, "ext2/ext3/ext4"),
-            Map.entry(0x58465342L, "xfs"),
-            Map.entry(0x9123683EL, "btrfs"),
-            Map.entry(0x01021994L, "tmpfs"),
-            Map.entry(0x65735546L, "fuse"),
-            Map.entry(0x6969L, "nfs"),
-            Map.entry(0xFF534D42L, "cifs"),
-            Map.entry(0x794C7630L, "overlay"),
-            Map.entry(0x2FC12FC1L, "zfs"),
-            Map.entry(0xF2F52010L, "f2fs"),
-            Map.entry(0x4D44L, "vfat"),
-            Map.entry(0x2011BAB0L, "exfat"),
-            Map.entry(0x5346544EL, "ntfs"),
-            Map.entry(0x858458F6L, "ramfs"),
-            Map.entry(0x73717368L, "squashfs"),
-            Map.entry(0x01021997L, "9p"),
-            Map.entry(0xCA451A4EL, "bcachefs"));
+            Map.entry(Linux.EXT4_SUPER_MAGIC, "ext2/ext3/ext4"),
+            Map.entry(Linux.XFS_SUPER_MAGIC, "xfs"),
+            Map.entry(Linux.BTRFS_SUPER_MAGIC, "btrfs"),
+            Map.entry(Linux.TMPFS_MAGIC, "tmpfs"),
+            Map.entry(Linux.FUSE_SUPER_MAGIC, "fuse"),
+            Map.entry(Linux.NFS_SUPER_MAGIC, "nfs"),
+            Map.entry(Linux.CIFS_MAGIC_NUMBER, "cifs"),
+            Map.entry(Linux.OVERLAYFS_SUPER_MAGIC, "overlay"),
+            Map.entry(Linux.ZFS_SUPER_MAGIC, "zfs"),
+            Map.entry(Linux.F2FS_SUPER_MAGIC, "f2fs"),
+            Map.entry(Linux.MSDOS_SUPER_MAGIC, "vfat"),
+            Map.entry(Linux.EXFAT_SUPER_MAGIC, "exfat"),
+            Map.entry(Linux.NTFS_SB_MAGIC, "ntfs"),
+            Map.entry(Linux.RAMFS_MAGIC, "ramfs"),
+            Map.entry(Linux.SQUASHFS_MAGIC, "squashfs"),
+            Map.entry(Linux.V9FS_MAGIC, "9p"),
+            Map.entry(Linux.BCACHEFS_SUPER_MAGIC, "bcachefs"));
 
     /** File systems that always have hard links, so an EPERM from link(2) there is a permission error. */
     private static final java.util.Set<String> WITH_HARD_LINKS = java.util.Set.of("ext2/ext3/ext4", "ext2", "ext3",

@@ -108,7 +108,7 @@ final class JnaLibC implements LibC {
     }
 
     /** Buffers for statx, which JNA fills through a copy: reused, so a call allocates no buffer. */
-    private static final Pool<byte[]> STATX_BUFFERS = new Pool<>(64, () -> new byte[Statx.SIZE]);
+    private static final Pool<byte[]> STATX_BUFFERS = new Pool<>(64, () -> new byte[Linux.STATX_SIZE]);
 
     @Override
     public Statx statx(int dirfd, byte[] path, int flags, int mask) {
@@ -121,7 +121,7 @@ final class JnaLibC implements LibC {
             ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
             return Statx.read(b::getInt);
         } catch (UnsatisfiedLinkError e) {
-            return Statx.failed(Errno.ENOSYS);
+            return Statx.failed(Linux.ENOSYS);
         } finally {
             STATX_BUFFERS.give(buf);
         }
@@ -199,7 +199,7 @@ final class JnaLibC implements LibC {
         try {
             return (int) call(() -> C.renameat2(olddirfd, oldpath, newdirfd, newpath, flags));
         } catch (UnsatisfiedLinkError e) {
-            return -Errno.ENOSYS;
+            return -Linux.ENOSYS;
         }
     }
 

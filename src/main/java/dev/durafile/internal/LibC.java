@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
  * The raw C calls the native backends make: one method per libc function, no policy. Every method
  * returns the call's result, or {@code -errno} when it failed; errno is captured per call, never read
  * from shared state. Paths are NUL-terminated byte arrays ({@link Name#cString}). Bindings:
- * {@link JnaLibC} (JDK 17+) and {@code PanamaLibC} (JDK 22+, multi-release part of the jar).
+ * {@link JnaLibC} (JDK 17+) and {@code PanamaLibC} (JDK 22+, multi-release part of the jar). The flags,
+ * errno values and buffer sizes these calls take and give are in {@link Linux}.
  */
 interface LibC {
     /** @return the binding's name, {@code "jna"} or {@code "panama"} */
@@ -21,10 +22,7 @@ interface LibC {
      */
     Statx statx(int dirfd, byte[] path, int flags, int mask);
 
-    /** The size of the buffer {@link #fstatfs} fills: at least {@code struct statfs} on 64-bit Linux (120). */
-    int STATFS_SIZE = 128;
-
-    /** Fills {@code buf} ({@link #STATFS_SIZE} bytes) with {@code struct statfs}. */
+    /** Fills {@code buf} ({@link Linux#STATFS_SIZE} bytes) with {@code struct statfs}. */
     int fstatfs(int fd, byte[] buf);
 
     int mkdirat(int dirfd, byte[] path, int mode);
@@ -48,12 +46,8 @@ interface LibC {
     /** Reads into {@code buf} from its position up to its limit; {@code buf} must be direct. */
     long read(int fd, ByteBuffer buf);
 
-    /** flock(2): {@link #LOCK_EX} (with {@link #LOCK_NB}) or {@link #LOCK_UN}. */
+    /** flock(2): {@link Linux#LOCK_EX} (with {@link Linux#LOCK_NB}) or {@link Linux#LOCK_UN}. */
     int flock(int fd, int operation);
-
-    int LOCK_EX = 2;
-    int LOCK_NB = 4;
-    int LOCK_UN = 8;
 
     /** Writes {@code buf}'s remaining bytes from its position; {@code buf} must be direct. */
     long write(int fd, ByteBuffer buf);

@@ -13,41 +13,20 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link FileBinding} over the raw Linux calls of a {@link LibC}: the jna and panama backends. Every
  * operation after {@link #openDirectory} is relative to the directory's descriptor or acts on the
- * file's descriptor.
+ * file's descriptor. The flags it passes and the errno values it reacts to are those of {@link Linux}.
  */
 final class NativeBinding implements FileBinding {
     private static final Logger LOG = LoggerFactory.getLogger(NativeBinding.class);
 
-    static final int AT_FDCWD = -100;
-    static final int O_WRONLY = 01;
-    static final int O_RDONLY = 0;
-    static final int O_CREAT = 0100;
-    static final int O_EXCL = 0200;
-    static final int O_NOFOLLOW = 0400000;
-    static final int O_DIRECTORY = 0200000;
-    static final int O_CLOEXEC = 02000000;
-    /** O_TMPFILE includes O_DIRECTORY, so a kernel without it fails with EISDIR instead of creating a file. */
-    static final int O_TMPFILE = 020000000 | O_DIRECTORY;
-    static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    static final int AT_SYMLINK_FOLLOW = 0x400;
-    static final int AT_EMPTY_PATH = 0x1000;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFLNK = 0120000;
     private static final int PROBE_MODE = 0600;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_NOCTTY = 0400;
     /**
      * How long {@link Directory#lock()} waits for a directory's flock another process holds: far longer
      * than the few system calls another keepBackup write holds it for.
      */
     private static final long LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    /** The extended attribute holding a file's POSIX access ACL. */
-    private static final byte[] ACL_XATTR = cStringAscii("system.posix_acl_access");
+    /** The name of the extended attribute holding a file's POSIX access ACL, as a C string. */
+    private static final byte[] ACL_XATTR = cStringAscii(Linux.XATTR_NAME_POSIX_ACL_ACCESS);
     private static final byte[] NO_BYTES = new byte[0];
-    /** The longest symbolic link target read (PATH_MAX). */
-    private static final int PATH_MAX = 4096;
 
     /** The name shown in messages for a file created with O_TMPFILE, which has none. */
     private static final Name UNNAMED = Name.of("<unnamed O_TMPFILE>");
@@ -67,7 +46,7 @@ final class NativeBinding implements FileBinding {
 
     /** How an O_TMPFILE file gets its name; learnt once per process, since it depends on privileges and /proc. */
     private enum LinkRoute {
-        /** {@code linkat(fd, "", dir, name, AT_EMPTY_PATH)}: needs CAP_DAC_READ_SEARCH. */
+        /** {@code linkat(fd, "", dir, name, Linux.AT_EMPTY_PATH)}: needs CAP_DAC_READ_SEARCH. */
         EMPTY_PATH,
         /** {@code linkat(AT_FDCWD, "/proc/self/fd/N", dir, name, AT_SYMLINK_FOLLOW)}: needs /proc. */
         PROC,
@@ -84,7 +63,7 @@ final class NativeBinding implements FileBinding {
      */
     NativeBinding(LibC libc) {
         this.libc = libc;
-        if (libc.statx(AT_FDCWD, cStringAscii("/"), 0, Statx.MASK).errno == Errno.ENOSYS) {
+        if (libc.statx(Linux.AT_FDCWD, cStringAscii("/"), 0, Linux.STATX_MASK).errno == Linux.ENOSYS) {
             throw new IllegalStateException("the " + libc.name() + " backend needs statx (Linux 4.11+, glibc 2.28+)");
         }
     }
@@ -111,7 +90,8 @@ final class NativeBinding implements FileBinding {
 
     @Override
     public Directory openDirectory(Path dir) throws IOException {
-        int fd = libc.openat(AT_FDCWD, Name.cString(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        int fd = libc.openat(Linux.AT_FDCWD, Name.cString(dir), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC,
+                0);
         if (fd < 0) {
             throw failure(fd, "open directory", dir, null);
         }
@@ -126,14 +106,15 @@ final class NativeBinding implements FileBinding {
     @Override
     public SourceFile openSource(Path file) throws IOException {
         byte[] path = Name.cString(file);
-        Stat before = statx(AT_FDCWD, path, 0, "open source", file, null);
+        Stat before = statx(Linux.AT_FDCWD, path, 0, "open source", file, null);
         if (before == null) {
-            throw Failures.ofErrno(Errno.ENOENT, libc.strerror(Errno.ENOENT), "open source", file, null);
+            throw Failures.ofErrno(Linux.ENOENT, libc.strerror(Linux.ENOENT), "open source", file, null);
         }
         if (before.kind != Kind.REGULAR) {
             return new OpenSource(before, dst -> -1, () -> { });
         }
-        int fd = libc.openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        int fd = libc.openat(Linux.AT_FDCWD, path,
+                Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY | Linux.O_CLOEXEC, 0);
         if (fd < 0) {
             throw failure(fd, "open source", file, null);
         }
@@ -180,8 +161,8 @@ final class NativeBinding implements FileBinding {
      * @return the result, or null if {@code path} does not exist
      */
     private Stat statx(int dirfd, byte[] path, int flags, String operation, Path base, Name name) throws IOException {
-        Statx x = libc.statx(dirfd, path, flags, Statx.MASK);
-        if (x.errno == Errno.ENOENT && (flags & AT_EMPTY_PATH) == 0) {
+        Statx x = libc.statx(dirfd, path, flags, Linux.STATX_MASK);
+        if (x.errno == Linux.ENOENT && (flags & Linux.AT_EMPTY_PATH) == 0) {
             return null;
         }
         if (x.errno != 0) {
@@ -189,21 +170,21 @@ final class NativeBinding implements FileBinding {
         }
         int mode = x.mode;
         Kind kind;
-        switch (mode & S_IFMT) {
-            case S_IFREG:
+        switch (mode & Linux.S_IFMT) {
+            case Linux.S_IFREG:
                 kind = Kind.REGULAR;
                 break;
-            case S_IFDIR:
+            case Linux.S_IFDIR:
                 kind = Kind.DIRECTORY;
                 break;
-            case S_IFLNK:
+            case Linux.S_IFLNK:
                 kind = Kind.SYMLINK;
                 break;
             default:
                 kind = Kind.OTHER;
                 break;
         }
-        return new Stat(kind, new FileId(x.device, x.inode), x.device, mode & 07777, x.uid, x.gid);
+        return new Stat(kind, new FileId(x.device, x.inode), x.device, mode & ~Linux.S_IFMT, x.uid, x.gid);
     }
 
     private final class NativeDirectory implements Directory {
@@ -223,25 +204,26 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public String fileSystemType() throws IOException {
-            byte[] buf = new byte[LibC.STATFS_SIZE];
+            byte[] buf = new byte[Linux.STATFS_SIZE];
             int r = libc.fstatfs(fd, buf);
             if (r < 0) {
                 throw failure(r, "statfs", path, null);
             }
-            return FileSystemTypes.name(ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0));
+            return FileSystemTypes.name(
+                    ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(Linux.STATFS_F_TYPE));
         }
 
         @Override
         public Stat stat() throws IOException {
             if (stat == null) {
-                stat = statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "stat directory", path, null);
+                stat = statx(fd, EMPTY_PATH, Linux.AT_EMPTY_PATH, "stat directory", path, null);
             }
             return stat;
         }
 
         @Override
         public Stat stat(Name name) throws IOException {
-            return statx(fd, name.cString(), AT_SYMLINK_NOFOLLOW, "stat", path, name);
+            return statx(fd, name.cString(), Linux.AT_SYMLINK_NOFOLLOW, "stat", path, name);
         }
 
         @Override
@@ -252,7 +234,8 @@ final class NativeBinding implements FileBinding {
         @Override
         public byte[] acl(Name name) throws IOException {
             Path file = path.resolve(name.path());
-            int f = libc.openat(fd, name.cString(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+            int f = libc.openat(fd, name.cString(),
+                    Linux.O_RDONLY | Linux.O_NOFOLLOW | Linux.O_NONBLOCK | Linux.O_NOCTTY | Linux.O_CLOEXEC, 0);
             if (f < 0) {
                 LOG.debug("{}: its ACL cannot be read ({})", file, Errno.symbol(-f));
                 return null;
@@ -264,7 +247,7 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public Path readLink(Name name) throws IOException {
-            byte[] buf = new byte[PATH_MAX];
+            byte[] buf = new byte[Linux.PATH_MAX];
             long n = libc.readlinkat(fd, name.cString(), buf);
             if (n < 0) {
                 throw failure(n, "read symbolic link", path.resolve(name.path()), null);
@@ -275,7 +258,7 @@ final class NativeBinding implements FileBinding {
         @Override
         public boolean createDirectory(Name name, int mode) throws IOException {
             int r = libc.mkdirat(fd, name.cString(), mode);
-            if (r == -Errno.EEXIST) {
+            if (r == -Linux.EEXIST) {
                 return false;
             }
             if (r < 0) {
@@ -288,7 +271,7 @@ final class NativeBinding implements FileBinding {
         public Directory openDirectory(Name name) throws IOException {
             // every object the result needs is made before the descriptor exists, so nothing can fail holding it
             Path dir = path.resolve(name.path());
-            int d = libc.openat(fd, name.cString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            int d = libc.openat(fd, name.cString(), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
             if (d < 0) {
                 throw failure(d, "open directory", dir, null);
             }
@@ -297,7 +280,8 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public OpenFile createExclusive(Name name, int mode) throws IOException {
-            int f = libc.openat(fd, name.cString(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+            int f = libc.openat(fd, name.cString(),
+                    Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, mode);
             if (f < 0) {
                 throw failure(f, "create temp file", path.resolve(name.path()), null);
             }
@@ -306,8 +290,8 @@ final class NativeBinding implements FileBinding {
 
         /** @return an O_TMPFILE descriptor, or -1 if the file system refuses unnamed files */
         private int openUnnamed(int mode) throws IOException {
-            int f = libc.openat(fd, DOT, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
-            if (f == -Errno.EOPNOTSUPP || f == -Errno.EISDIR || f == -Errno.EINVAL) {
+            int f = libc.openat(fd, DOT, Linux.O_TMPFILE | Linux.O_WRONLY | Linux.O_CLOEXEC, mode);
+            if (f == -Linux.EOPNOTSUPP || f == -Linux.EISDIR || f == -Linux.EINVAL) {
                 return -1;
             }
             if (f < 0) {
@@ -353,7 +337,7 @@ final class NativeBinding implements FileBinding {
                         delete(name);
                         return route;
                     }
-                    if (r != -Errno.ENOENT && r != -Errno.EPERM && r != -Errno.EACCES) {
+                    if (r != -Linux.ENOENT && r != -Linux.EPERM && r != -Linux.EACCES) {
                         throw failure(r, "linkat (name a probe unnamed file)", path.resolve(name.path()), null);
                     }
                 }
@@ -363,8 +347,9 @@ final class NativeBinding implements FileBinding {
 
         private int linkUnnamed(LinkRoute route, int file, byte[] name) {
             return route == LinkRoute.EMPTY_PATH
-                    ? libc.linkat(file, EMPTY_PATH, fd, name, AT_EMPTY_PATH)
-                    : libc.linkat(AT_FDCWD, cStringAscii("/proc/self/fd/" + file), fd, name, AT_SYMLINK_FOLLOW);
+                    ? libc.linkat(file, EMPTY_PATH, fd, name, Linux.AT_EMPTY_PATH)
+                    : libc.linkat(Linux.AT_FDCWD, cStringAscii("/proc/self/fd/" + file), fd, name,
+                            Linux.AT_SYMLINK_FOLLOW);
         }
 
         @Override
@@ -378,8 +363,8 @@ final class NativeBinding implements FileBinding {
         @Override
         public void link(Name from, Name to) throws IOException {
             int r = libc.linkat(fd, from.cString(), fd, to.cString(), 0);
-            boolean refused = r == -Errno.EOPNOTSUPP || r == -Errno.ENOSYS || r == -Errno.EMLINK
-                    || r == -Errno.EPERM && !FileSystemTypes.hasHardLinks(fileSystemType());
+            boolean refused = r == -Linux.EOPNOTSUPP || r == -Linux.ENOSYS || r == -Linux.EMLINK
+                    || r == -Linux.EPERM && !FileSystemTypes.hasHardLinks(fileSystemType());
             if (refused) {
                 throw Failures.unsupported("link", path.resolve(from.path()), path.resolve(to.path()),
                         "hard link refused by the file system: " + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
@@ -397,14 +382,14 @@ final class NativeBinding implements FileBinding {
             int r;
             if (mode == RenameMode.REPLACE) {
                 r = renameat2Missing ? libc.renameat(fd, src, t.fd, dst) : libc.renameat2(fd, src, t.fd, dst, 0);
-                if (r == -Errno.ENOSYS || (r == -Errno.EINVAL && !renameat2Missing)) {
+                if (r == -Linux.ENOSYS || (r == -Linux.EINVAL && !renameat2Missing)) {
                     LOG.debug("renameat2 refused ({}); falling back to renameat", Errno.symbol(-r));
                     renameat2Missing = true;
                     r = libc.renameat(fd, src, t.fd, dst);
                 }
             } else {
-                r = libc.renameat2(fd, src, t.fd, dst, mode.flags);
-                if (r == -Errno.ENOSYS || r == -Errno.EINVAL) {
+                r = libc.renameat2(fd, src, t.fd, dst, renameFlags(mode));
+                if (r == -Linux.ENOSYS || r == -Linux.EINVAL) {
                     throw Failures.unsupported("rename (" + mode + ")", path.resolve(from.path()), t.path.resolve(to.path()),
                             "renameat2(" + mode + ") refused by the kernel or file system: "
                             + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
@@ -425,11 +410,11 @@ final class NativeBinding implements FileBinding {
         public boolean lock() throws IOException {
             long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
             for (long pause = 1;; pause = Math.min(pause * 2, 50)) {
-                int r = libc.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB);
+                int r = libc.flock(fd, Linux.LOCK_EX | Linux.LOCK_NB);
                 if (r == 0) {
                     return true;
                 }
-                if (r != -Errno.EWOULDBLOCK && r != -Errno.EINTR) {
+                if (r != -Linux.EWOULDBLOCK && r != -Linux.EINTR) {
                     LOG.debug("{}: no lock between processes here ({})", path, Errno.symbol(-r));
                     return false;
                 }
@@ -444,7 +429,7 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public void unlock() throws IOException {
-            int r = libc.flock(fd, LibC.LOCK_UN);
+            int r = libc.flock(fd, Linux.LOCK_UN);
             if (r < 0) {
                 throw failure(r, "unlock directory", path, null);
             }
@@ -461,7 +446,7 @@ final class NativeBinding implements FileBinding {
         @Override
         public void delete(Name name) throws IOException {
             int r = libc.unlinkat(fd, name.cString(), 0);
-            if (r < 0 && r != -Errno.ENOENT) {
+            if (r < 0 && r != -Linux.ENOENT) {
                 throw failure(r, "unlink", path.resolve(name.path()), null);
             }
         }
@@ -473,6 +458,15 @@ final class NativeBinding implements FileBinding {
                 throw failure(r, "close directory", path, null);
             }
         }
+    }
+
+    /** @return the renameat2 flags that do what {@code mode} says */
+    private static int renameFlags(RenameMode mode) {
+        return switch (mode) {
+            case REPLACE -> 0;
+            case NOREPLACE -> Linux.RENAME_NOREPLACE;
+            case EXCHANGE -> Linux.RENAME_EXCHANGE;
+        };
     }
 
     private static void sleepUninterruptibly(long millis) {
@@ -539,7 +533,7 @@ final class NativeBinding implements FileBinding {
             }
             while (true) {
                 long n = libc.read(fd, dst);
-                if (n == -Errno.EINTR) {
+                if (n == -Linux.EINTR) {
                     continue;
                 }
                 if (n < 0) {
@@ -556,7 +550,7 @@ final class NativeBinding implements FileBinding {
         private void writeDirect(ByteBuffer buf) throws IOException {
             while (buf.hasRemaining()) {
                 long n = libc.write(fd, buf);
-                if (n == -Errno.EINTR) {
+                if (n == -Linux.EINTR) {
                     continue;
                 }
                 if (n < 0) {
@@ -579,7 +573,7 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public Stat stat() throws IOException {
-            return statx(fd, EMPTY_PATH, AT_EMPTY_PATH, "fstat", base, name);
+            return statx(fd, EMPTY_PATH, Linux.AT_EMPTY_PATH, "fstat", base, name);
         }
 
         @Override
@@ -601,7 +595,7 @@ final class NativeBinding implements FileBinding {
             }
             while (true) {
                 int size = libc.fgetxattr(fd, ACL_XATTR, NO_BYTES);
-                if (size == -Errno.ENODATA || size == -Errno.EOPNOTSUPP) {
+                if (size == -Linux.ENODATA || size == -Linux.EOPNOTSUPP) {
                     return null;
                 }
                 if (size < 0) {
@@ -612,7 +606,7 @@ final class NativeBinding implements FileBinding {
                 if (n >= 0) {
                     return n == size ? acl : java.util.Arrays.copyOf(acl, n);
                 }
-                if (n != -Errno.ERANGE) {
+                if (n != -Linux.ERANGE) {
                     throw failure(n, "read ACL", path(), null);
                 }
             }
@@ -622,7 +616,7 @@ final class NativeBinding implements FileBinding {
         private boolean hasAttribute(byte[] name) throws IOException {
             while (true) {
                 int size = libc.flistxattr(fd, NO_BYTES);
-                if (size == 0 || size == -Errno.EOPNOTSUPP) {
+                if (size == 0 || size == -Linux.EOPNOTSUPP) {
                     return false;
                 }
                 if (size < 0) {
@@ -630,7 +624,7 @@ final class NativeBinding implements FileBinding {
                 }
                 byte[] names = new byte[size];
                 int n = libc.flistxattr(fd, names);
-                if (n == -Errno.ERANGE) {
+                if (n == -Linux.ERANGE) {
                     continue;
                 }
                 if (n < 0) {
@@ -654,7 +648,7 @@ final class NativeBinding implements FileBinding {
         @Override
         public void setAcl(byte[] acl) throws IOException {
             int r = acl == null ? libc.fremovexattr(fd, ACL_XATTR) : libc.fsetxattr(fd, ACL_XATTR, acl, 0);
-            if (r < 0 && !(acl == null && r == -Errno.ENODATA)) {
+            if (r < 0 && !(acl == null && r == -Linux.ENODATA)) {
                 throw failure(r, acl == null ? "remove ACL" : "set ACL", path(), null);
             }
         }
@@ -662,7 +656,7 @@ final class NativeBinding implements FileBinding {
         @Override
         public boolean setOwner(Object owner, Object group) throws IOException {
             int r = libc.fchown(fd, owner == null ? -1 : (Integer) owner, group == null ? -1 : (Integer) group);
-            if (r == -Errno.EPERM) {
+            if (r == -Linux.EPERM) {
                 return false;
             }
             if (r < 0) {

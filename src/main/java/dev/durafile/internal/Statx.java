@@ -4,21 +4,10 @@ import java.util.function.IntUnaryOperator;
 
 /**
  * What one {@code statx(2)} call reported: the fields of {@code struct statx} the native backends use,
- * read straight from the kernel's structure, or the errno of a failed call. Immutable.
+ * read straight from the kernel's structure ({@link Linux#STATX_SIZE} bytes, the fields of
+ * {@link Linux#STATX_MASK} at the offsets {@link Linux} names), or the errno of a failed call. Immutable.
  */
 final class Statx {
-    /** The size of {@code struct statx}, the same on every architecture. */
-    static final int SIZE = 256;
-    /** STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_GID | STATX_INO: the fields asked for. */
-    static final int MASK = 0x11f;
-
-    private static final int UID = 20;
-    private static final int GID = 24;
-    private static final int MODE = 28;
-    private static final int INO = 32;
-    private static final int DEV_MAJOR = 136;
-    private static final int DEV_MINOR = 140;
-
     /** 0, or the errno of the failed call (then every other field is 0). */
     final int errno;
     /** {@code stx_mode}: the file type and permission bits. */
@@ -49,8 +38,10 @@ final class Statx {
      * @return the fields it holds
      */
     static Statx read(IntUnaryOperator u32) {
-        long inode = (long) u32.applyAsInt(INO + 4) << 32 | u32.applyAsInt(INO) & 0xffffffffL;
-        long device = (long) u32.applyAsInt(DEV_MAJOR) << 32 | u32.applyAsInt(DEV_MINOR) & 0xffffffffL;
-        return new Statx(0, u32.applyAsInt(MODE) & 0xffff, u32.applyAsInt(UID), u32.applyAsInt(GID), inode, device);
+        long inode = (long) u32.applyAsInt(Linux.STX_INO + 4) << 32 | u32.applyAsInt(Linux.STX_INO) & 0xffffffffL;
+        long device = (long) u32.applyAsInt(Linux.STX_DEV_MAJOR) << 32
+                | u32.applyAsInt(Linux.STX_DEV_MINOR) & 0xffffffffL;
+        return new Statx(0, u32.applyAsInt(Linux.STX_MODE) & 0xffff, u32.applyAsInt(Linux.STX_UID),
+                u32.applyAsInt(Linux.STX_GID), inode, device);
     }
 }

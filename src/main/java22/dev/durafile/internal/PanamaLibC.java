@@ -129,7 +129,7 @@ final class PanamaLibC implements LibC {
      */
     private static final class Scratch {
         /** A PATH_MAX path with its NUL, or a statx or xattr buffer. */
-        static final long ROOM = 4096 + 8;
+        static final long ROOM = Linux.PATH_MAX + 8;
         /** More scratches than calls in flight at once on most machines. */
         static final Pool<Scratch> POOL = new Pool<>(64, Scratch::new);
 
@@ -263,10 +263,10 @@ final class PanamaLibC implements LibC {
     @Override
     public Statx statx(int dirfd, byte[] path, int flags, int mask) {
         if (STATX == null) {
-            return Statx.failed(Errno.ENOSYS);
+            return Statx.failed(Linux.ENOSYS);
         }
         try (Memory memory = new Memory()) {
-            MemorySegment out = memory.out(Statx.SIZE);
+            MemorySegment out = memory.out(Linux.STATX_SIZE);
             long r = memory.result((int) STATX.invokeExact(memory.state(), dirfd, memory.cPath(path), flags, mask, out));
             return r < 0 ? Statx.failed((int) -r) : Statx.read(offset -> out.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
         } catch (Throwable t) {
@@ -354,7 +354,7 @@ final class PanamaLibC implements LibC {
     @Override
     public int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
         if (RENAMEAT2 == null) {
-            return -Errno.ENOSYS;
+            return -Linux.ENOSYS;
         }
         return (int) withErrno((s, m) ->
                 (int) RENAMEAT2.invokeExact(s, olddirfd, m.cPath(oldpath), newdirfd, m.cPath(newpath), flags));

@@ -2,11 +2,12 @@ package dev.durafile.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The one errno table: every symbol, and texts that are exactly this C library's. */
+/** The one errno table: every symbol, texts that are exactly this C library's, and the values {@link Linux} names. */
 class ErrnoTest {
     @Test
     void everyErrnoHasItsSymbolAndItsTextLeadsBackToIt() {
@@ -25,6 +26,19 @@ class ErrnoTest {
         assertThat(known).isEqualTo(131);
         assertThat(Errno.symbol(24)).isEqualTo("EMFILE");
         assertThat(Errno.symbol(134)).isEqualTo("errno 134");
+    }
+
+    @Test
+    void everyErrnoValueOfLinuxIsTheOneItsSymbolHas() throws IllegalAccessException {
+        int named = 0;
+        for (Field f : Linux.class.getDeclaredFields()) {
+            if (f.getType() == int.class && f.getName().matches("E[A-Z]+")) {
+                String symbol = f.getName().equals("EWOULDBLOCK") ? "EAGAIN" : f.getName();
+                assertThat(Errno.symbol(f.getInt(null))).as(f.getName()).isEqualTo(symbol);
+                named++;
+            }
+        }
+        assertThat(named).isPositive();
     }
 
     @Test

@@ -134,7 +134,7 @@ class FallbackAndFailureTest {
 
     @Test
     void failedTempSyncIsFinalNoRenameNoRetryNoTemp() throws IOException {
-        libc.fdatasyncErrno = Errno.EIO;
+        libc.fdatasyncErrno = Linux.EIO;
         Path target = dir.resolve("state");
         Files.write(target, OLD);
         assertThatThrownBy(() -> engine.write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults()))
@@ -147,7 +147,7 @@ class FallbackAndFailureTest {
 
     @Test
     void failedDirectorySyncSaysTheContentIsPublishedButNotDurable() throws IOException {
-        libc.directoryFsyncErrno = Errno.EIO;
+        libc.directoryFsyncErrno = Linux.EIO;
         Path target = dir.resolve("state");
         Files.write(target, OLD);
         assertThatThrownBy(() -> engine.write(target, ByteBuffer.wrap(NEW), WriteOptions.defaults()))
@@ -189,7 +189,7 @@ class FallbackAndFailureTest {
     @Test
     void aFailedDirectoryFsyncFailsEachConcurrentWriterOnceWithoutARetry() throws Exception {
         libc.directoryFsyncMillis = 20;
-        libc.directoryFsyncErrno = Errno.EIO;
+        libc.directoryFsyncErrno = Linux.EIO;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         int failures = 0;
         try {

@@ -39,11 +39,11 @@ final class FaultyLibC implements LibC {
 
     @Override
     public int openat(int dirfd, byte[] path, int flags, int mode) {
-        if (refuseTmpFile && (flags & NativeBinding.O_TMPFILE) == NativeBinding.O_TMPFILE) {
-            return -Errno.EOPNOTSUPP;
+        if (refuseTmpFile && (flags & Linux.O_TMPFILE) == Linux.O_TMPFILE) {
+            return -Linux.EOPNOTSUPP;
         }
         int fd = real.openat(dirfd, path, flags, mode);
-        if (fd >= 0 && (flags & NativeBinding.O_DIRECTORY) != 0 && (flags & NativeBinding.O_TMPFILE) != NativeBinding.O_TMPFILE) {
+        if (fd >= 0 && (flags & Linux.O_DIRECTORY) != 0 && (flags & Linux.O_TMPFILE) != Linux.O_TMPFILE) {
             directoryFds.add(fd);
         }
         return fd;
@@ -139,7 +139,7 @@ final class FaultyLibC implements LibC {
         if (flags != 0) {
             renameWithFlags.incrementAndGet();
             if (refuseRenameFlags) {
-                return -Errno.EINVAL;
+                return -Linux.EINVAL;
             }
         }
         return real.renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
@@ -153,12 +153,12 @@ final class FaultyLibC implements LibC {
     @Override
     public int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags) {
         links.incrementAndGet();
-        boolean unnamed = (flags & NativeBinding.AT_EMPTY_PATH) != 0
+        boolean unnamed = (flags & Linux.AT_EMPTY_PATH) != 0
                 || new String(oldpath, java.nio.charset.StandardCharsets.US_ASCII).startsWith("/proc/");
         if (unnamed && refuseUnnamedLinks) {
-            return -Errno.ENOENT;
+            return -Linux.ENOENT;
         }
-        return refuseLinks ? -Errno.EOPNOTSUPP : real.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
+        return refuseLinks ? -Linux.EOPNOTSUPP : real.linkat(olddirfd, oldpath, newdirfd, newpath, flags);
     }
 
     @Override
