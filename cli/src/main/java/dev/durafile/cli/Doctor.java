@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -175,48 +179,75 @@ final class Doctor {
 
     /**
      * Times the protocol's steps one by one with the JDK's calls, which make the same system calls
-     * (fdatasync, rename, fsync of the directory): the file system's latency, which is what the budgets
-     * limit. Whole writes go through durafile at each level. The figures are interleaved: each sample
-     * times the steps and then one write per level, so every figure sees the same disk at the same
-     * moments. Every file is named like a temp file, so a crash leaves only what the janitor removes.
+     * (fdatasync, renameat, fsync of the directory): the file system's latency, which is what the budgets
+     * limit. The steps act relative to one open descriptor of {@code dir} (a {@link SecureDirectoryStream}),
+     * so a directory swapped for another during the run cannot redirect them. Whole writes go through
+     * durafile at each level. The figures are interleaved: each sample times the steps and then one
+     * write per level, so every figure sees the same disk at the same moments. Every file is named like a
+     * temp file, so a crash leaves only what the janitor removes.
      */
     private static Timings measure(Path dir, int samples, boolean directorySync) throws IOException {
         Timings t = new Timings(samples);
         byte[] data = new byte[DATA_BYTES];
         Arrays.fill(data, (byte) '#');
-        Path target = dir.resolve(fileName());
-        Path temp = dir.resolve(fileName());
+        Path target = Path.of(fileName());
         Path written = dir.resolve(fileName());
         List<WriteOptions> levels = new ArrayList<>();
         for (Durability level : Durability.values()) {
             levels.add(WriteOptions.builder().durability(level).build());
         }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            for (int i = 0; i < samples; i++) {
-                temp = dir.resolve(fileName());
-                try (FileChannel f = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PROBE_FILE_MODE)) {
-                    ByteBuffer b = ByteBuffer.wrap(data);
-                    while (b.hasRemaining()) {
-                        f.write(b);
-                    }
-                    t.flush.time(() -> f.force(false));
-                }
-                Path renamed = temp;
-                t.rename.time(() -> Files.move(renamed, target, StandardCopyOption.ATOMIC_MOVE));
-                if (directorySync) {
-                    t.directorySync.time(() -> d.force(true));
-                }
-                for (WriteOptions options : levels) {
-                    t.writes[options.durability().ordinal()].time(() -> AtomicFiles.write(written, data, options));
-                }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            if (!(stream instanceof SecureDirectoryStream)) {
+                throw new FileSystemException(dir.toString(), null,
+                        "this JDK cannot act relative to an open directory here, which doctor's timings need");
             }
-        } finally {
-            Files.deleteIfExists(temp);
-            Files.deleteIfExists(target);
-            Files.deleteIfExists(written);
+            SecureDirectoryStream<Path> d = (SecureDirectoryStream<Path>) stream;
+            Path temp = target;
+            try (FileChannel self = channel(d.newByteChannel(Path.of("."), Set.of(StandardOpenOption.READ)))) {
+                for (int i = 0; i < samples; i++) {
+                    temp = Path.of(fileName());
+                    try (FileChannel f = channel(d.newByteChannel(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PROBE_FILE_MODE))) {
+                        ByteBuffer b = ByteBuffer.wrap(data);
+                        while (b.hasRemaining()) {
+                            f.write(b);
+                        }
+                        t.flush.time(() -> f.force(false));
+                    }
+                    Path renamed = temp;
+                    t.rename.time(() -> d.move(renamed, d, target));
+                    if (directorySync) {
+                        t.directorySync.time(() -> self.force(true));
+                    }
+                    for (WriteOptions options : levels) {
+                        t.writes[options.durability().ordinal()].time(() -> AtomicFiles.write(written, data, options));
+                    }
+                }
+            } finally {
+                deleteIfExists(d, temp);
+                deleteIfExists(d, target);
+                Files.deleteIfExists(written);
+            }
         }
         return t;
+    }
+
+    /** @return {@code c} as the {@link FileChannel} the JDK makes on Linux, which can sync */
+    private static FileChannel channel(SeekableByteChannel c) throws IOException {
+        if (c instanceof FileChannel) {
+            return (FileChannel) c;
+        }
+        c.close();
+        throw new IOException("this JDK opened a " + c.getClass().getName() + ", not a FileChannel, which doctor"
+                + " cannot sync");
+    }
+
+    private static void deleteIfExists(SecureDirectoryStream<Path> d, Path name) throws IOException {
+        try {
+            d.deleteFile(name);
+        } catch (NoSuchFileException e) {
+            // never created, or already renamed over the target
+        }
     }
 
     private static String fileName() {

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The {@code durafile} command-line tool: {@code doctor}, {@code write}, {@code copy}, {@code swap},
- * {@code sweep} and {@code crash-demo}. Run {@code durafile --help} for the list and
+ * {@code sweep}, {@code recover} and {@code crash-demo}. Run {@code durafile --help} for the list and
  * {@code durafile COMMAND --help} for each command.
  *
  * <p>Exit status: {@value #OK} on success, {@value #FAILURE} on failure (one line on standard error

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +44,14 @@ class CliTest {
 
     /** Runs the tool with {@code args}, giving it {@code stdin}, and waits for it to exit. */
     static Result durafile(byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
+        return durafileUnder(List.of(), stdin, args);
+    }
+
+    /** Runs the tool as {@link #durafile(byte[], String...)} does, its JVM started by {@code wrapper} (e.g. strace). */
+    static Result durafileUnder(List<String> wrapper, byte[] stdin, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
         if (Runtime.version().feature() >= 22) {
             // as the jar's manifest does for java -jar: JNA (and panama, where packaged) load without warnings
@@ -189,9 +197,7 @@ class CliTest {
     }
 
     private List<String> listing() throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return entries(dir);
     }
 
     // ---- write
@@ -568,6 +574,25 @@ class CliTest {
                 .isEqualTo(strict.out().contains("  FAIL  ") ? 1 : 0);
         assertThat(r.errLines()).as("only the progress line").hasSize(1);
         assertThat(listing()).as("every probe and timing file removed").isEmpty();
+    }
+
+    @Test
+    void doctorRenamesRelativeToItsOpenDirectoryNeverByPath() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "needs strace");
+        Path trace = Files.createTempFile("doctor", ".strace");
+        try {
+            Result r = durafileUnder(List.of("/usr/bin/strace", "-f", "-qq", "-e", "trace=rename,renameat,renameat2",
+                    "-o", trace.toString()), new byte[0], "doctor", dir.toString(), "--samples", "10");
+
+            assertThat(r.status()).as(r.err()).isZero();
+            List<String> renames = Files.readAllLines(trace).stream().filter(l -> l.contains(".durafile-doctor.tmp."))
+                    .toList();
+            assertThat(renames).as("10 timed renames and 30 whole writes").hasSizeGreaterThanOrEqualTo(40)
+                    .allSatisfy(l -> assertThat(l).containsPattern("renameat2?\\(\\d+, \"\\.durafile-doctor\\.tmp\\.")
+                            .doesNotContain("AT_FDCWD").doesNotContain(dir.toString()));
+        } finally {
+            Files.delete(trace);
+        }
     }
 
     @Test
