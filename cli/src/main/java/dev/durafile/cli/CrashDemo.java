@@ -10,19 +10,17 @@ import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.SweepReport;
 import dev.durafile.TempFileJanitor;
+import dev.durafile.internal.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -222,27 +220,14 @@ final class CrashDemo {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
-    /** Deletes the demo's own work directory, depth first, without following symbolic links. */
+    /**
+     * Deletes the work directory relative to open descriptors, never following a link: as root in a
+     * directory others can write to (--dir /tmp), a path-based walk could be sent into another tree by
+     * swapping the work directory for a symbolic link between two of its steps.
+     */
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        Path abs = root.toAbsolutePath();
+        Trees.delete(abs.getParent(), abs.getFileName());
     }
 
     /** What a job file read back after a kill is. */
