@@ -363,4 +363,16 @@ class TempFileJanitorTest {
         }
         assertThat(TempPattern.isTempOf(Path.of("notes.tmp.txt"), Path.of("notes"))).isFalse();
     }
+
+    @Test
+    void isTempFileTestsTheLastNameOnly() {
+        String uuid = UUID.randomUUID().toString();
+        assertThat(TempFileJanitor.isTempFile(Path.of("/srv/jobs/.job.json.tmp." + uuid))).isTrue();
+        assertThat(TempFileJanitor.isTempFile(Path.of("job.json.tmp." + uuid))).isTrue();
+        assertThat(TempFileJanitor.isTempFile(Path.of("/srv/a.tmp." + uuid + "/job.json"))).as("a temp-named directory above")
+                .isFalse();
+        assertThat(TempFileJanitor.isTempFile(Path.of("/srv/.tmp." + uuid))).as("no name before .tmp.").isFalse();
+        assertThat(TempFileJanitor.isTempFile(Path.of("/srv/x.tmp." + uuid.toUpperCase()))).isFalse();
+        assertThat(TempFileJanitor.isTempFile(Path.of("/"))).as("no file name at all").isFalse();
+    }
 }
