@@ -93,6 +93,7 @@ final class CrashDemo {
             AtomicFiles.createDirectories(parent);
         }
         Errors.requireDirectory(parent);
+        Errors.requireOnlyTrustedCanChange(parent, "crash-demo");
         Path work = Files.createTempDirectory(parent, "durafile-crash-demo-");
         // Ctrl-C or SIGTERM: stop the child writers, then remove the work directory as the help promises
         Thread cleanup = new Thread(() -> stopChildrenAndDelete(work), "crash-demo-cleanup");

@@ -4,6 +4,7 @@ import dev.durafile.AtomicFiles;
 import dev.durafile.Backend;
 import dev.durafile.Durability;
 import dev.durafile.FileSystemCapabilities;
+import dev.durafile.SymlinkPolicy;
 import dev.durafile.WriteOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,9 +77,9 @@ final class Doctor {
         Path dir = (args.operandCount() == 0 ? Path.of(".") : args.path(0)).toAbsolutePath().normalize();
         int samples = args.value(SAMPLES, Values.intBetween(10, 1_000_000), DEFAULT_SAMPLES);
         Errors.requireDirectory(dir);
+        Errors.requireOnlyTrustedCanChange(dir, "doctor");
         PrintStream out = inv.out();
         Backend backend = Backend.chosen();
-        FileStore store = Files.getFileStore(dir);
         out.println("durafile doctor: " + dir);
         List<List<String>> facts = new ArrayList<>(List.of(
                 List.of("java", Runtime.version() + " (" + System.getProperty("java.vendor") + ") in "
@@ -86,7 +87,7 @@ final class Doctor {
                 List.of("backend", backend.name() + ": " + backend.reason())));
         backend.warning().ifPresent(w -> facts.add(List.of("WARNING", w)));
         facts.add(List.of("panama", panama(backend)));
-        facts.add(List.of("file system", store.type() + " (" + store.name() + ")"));
+        facts.add(List.of("file system", fileSystem(dir)));
         out.print(Text.table(facts));
 
         FileSystemCapabilities caps = AtomicFiles.probe(dir);
@@ -144,6 +145,16 @@ final class Doctor {
         }
     }
 
+    /** @return the file system's type and device, or why the JDK cannot tell (as without /proc) */
+    private static String fileSystem(Path dir) {
+        try {
+            FileStore store = Files.getFileStore(dir);
+            return store.type() + " (" + store.name() + ")";
+        } catch (IOException e) {
+            return "not known: " + Errors.describe(e);
+        }
+    }
+
     private static List<String> capability(String name, boolean supported, String ifYes, String ifNo) {
         return List.of(name, supported ? "yes: " + ifYes : "no: " + ifNo);
     }
@@ -191,10 +202,10 @@ final class Doctor {
         byte[] data = new byte[DATA_BYTES];
         Arrays.fill(data, (byte) '#');
         Path target = Path.of(fileName());
-        Path written = dir.resolve(fileName());
+        Path written = Path.of(fileName());
         List<WriteOptions> levels = new ArrayList<>();
         for (Durability level : Durability.values()) {
-            levels.add(WriteOptions.builder().durability(level).build());
+            levels.add(WriteOptions.builder().durability(level).symlinkPolicy(SymlinkPolicy.REPLACE).build());
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             if (!(stream instanceof SecureDirectoryStream)) {
@@ -220,13 +231,14 @@ final class Doctor {
                         t.directorySync.time(() -> self.force(true));
                     }
                     for (WriteOptions options : levels) {
-                        t.writes[options.durability().ordinal()].time(() -> AtomicFiles.write(written, data, options));
+                        t.writes[options.durability().ordinal()].time(
+                                () -> AtomicFiles.write(dir.resolve(written), data, options));
                     }
                 }
             } finally {
                 deleteIfExists(d, temp);
                 deleteIfExists(d, target);
-                Files.deleteIfExists(written);
+                deleteIfExists(d, written);
             }
         }
         return t;

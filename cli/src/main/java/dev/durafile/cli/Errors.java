@@ -1,5 +1,6 @@
 package dev.durafile.cli;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -9,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
@@ -69,6 +71,34 @@ final class Errors {
         if (!Files.isDirectory(dir)) {
             throw Files.exists(dir) ? new NotDirectoryException(dir.toString())
                     : new NoSuchFileException(dir.toString());
+        }
+    }
+
+    /**
+     * Refuses a directory that someone other than root and this process's user could change: the
+     * directory and every one above it (by its real path) must belong to root or to this user and be
+     * writable by nobody else unless it is sticky (a POSIX ACL that grants write shows in the group
+     * bits). The tool writes in such a directory by path; one that another user could rename or fill
+     * with links could send those writes, as root, onto any file.
+     *
+     * @param dir an existing directory
+     * @param command the command that will write there, for the message
+     * @throws AccessDeniedException naming the directory and whose it is, or who may write it
+     * @throws IOException if the attributes cannot be read
+     */
+    static void requireOnlyTrustedCanChange(Path dir, String command) throws IOException {
+        long me = new UnixSystem().getUid();
+        for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            String problem = owner != 0 && owner != me ? "belongs to user " + owner
+                    : (mode & 022) != 0 && (mode & 01000) == 0 ? "is writable by its group or others and not sticky"
+                    : null;
+            if (problem != null) {
+                throw new AccessDeniedException(dir.toString(), null, command + " refuses it: " + p + " " + problem
+                        + ", so someone other than root and user " + me + " could redirect what " + command
+                        + " writes there; run it as that user or in another directory");
+            }
         }
     }
 

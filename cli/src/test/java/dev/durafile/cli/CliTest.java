@@ -595,6 +595,47 @@ class CliTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "crash-demo"})
+    void aDirectoryOthersCanWriteWithoutTheStickyBitIsRefused(String command) throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Result r = command.equals("doctor") ? durafile("doctor", open.toString())
+                : durafile("crash-demo", "--runs", "1", "--dir", open.toString());
+
+        assertOneLineFailure(r, command, open, command + " refuses it: " + open.toRealPath()
+                + " is writable by its group or others and not sticky");
+        assertThat(entries(open)).as("nothing written there").isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "crash-demo"})
+    void aDirectoryOfAnotherUserIsRefusedToRoot(String command) throws Exception {
+        Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root (chown)");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        shell("chown", "1000:1000", theirs.toString());
+
+        Result r = command.equals("doctor") ? durafile("doctor", theirs.toString())
+                : durafile("crash-demo", "--runs", "1", "--dir", theirs.toString());
+
+        assertOneLineFailure(r, command, theirs, command + " refuses it: " + theirs.toRealPath()
+                + " belongs to user 1000, so someone other than root and user 0 could redirect what " + command
+                + " writes there");
+        assertThat(entries(theirs)).as("nothing written there").isEmpty();
+    }
+
+    @Test
+    void aStickyDirectoryAnyoneCanWriteIsAccepted() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        shell("chmod", "1777", shared.toString());
+
+        Result r = durafile("doctor", shared.toString(), "--samples", "10");
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(entries(shared)).as("every probe and timing file removed").isEmpty();
+    }
+
     @Test
     void doctorOfAMissingDirectoryFails() throws Exception {
         Path missing = dir.resolve("nowhere");
