@@ -2,7 +2,7 @@ package dev.durafile;
 
 import dev.durafile.internal.Backends;
 import dev.durafile.internal.Engine;
-import java.util.Objects;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       calls throughout.</li>
  *   <li>{@code jna}: the same calls through JNA (JDK 17+, Linux).</li>
  *   <li>{@code nio}: java.nio only, on any OS. No {@code RENAME_EXCHANGE} ({@link AtomicFiles#exchange}
- *       and {@link WriteOptions#keepBackup()} throw {@link java.nio.file.AtomicMoveNotSupportedException}),
+ *       throws {@link java.nio.file.AtomicMoveNotSupportedException}, and with other processes writing the
+ *       same file a {@link WriteOptions#keepBackup()} write's backup may be an earlier version),
  *       no {@code RENAME_NOREPLACE} (a {@link AtomicFiles#createNew create-if-absent} links, then unlinks),
  *       no {@code O_TMPFILE}, and a temp file's identity is checked by its name.</li>
  * </ul>
@@ -83,14 +84,15 @@ public final class Backend {
      * {@return the backend called {@code name}, loaded on first use; the same instance on every call}
      * Whatever {@value #PROPERTY} says, this gives the named backend if it can load here.
      *
-     * @param name {@code panama}, {@code jna} or {@code nio}
+     * @param name {@code panama}, {@code jna} or {@code nio}, in any case, with any blanks around it (as the
+     *     system property takes it)
      * @throws IllegalStateException if the name is unknown or the backend cannot load here (JNA missing,
      *     a JDK before 22 or no native access for panama); the message says why and, where a JVM flag or
      *     module would help, which
      */
     public static Backend named(String name) {
-        Objects.requireNonNull(name, "name");
-        return NAMED.computeIfAbsent(name, n -> new Backend(new Engine(Backends.load(n)), "named by the caller", null));
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        return NAMED.computeIfAbsent(key, n -> new Backend(new Engine(Backends.load(n)), "named by the caller", null));
     }
 
     /**

@@ -26,6 +26,7 @@ class BackendTest {
         Backend nio = Backend.named("nio");
 
         assertThat(Backend.named("nio")).isSameAs(nio);
+        assertThat(Backend.named(" NIO ")).as("spelt as the property may be").isSameAs(nio);
         assertThat(nio.name()).isEqualTo("nio");
         assertThat(nio).hasToString("nio");
         assertThat(nio.reason()).isEqualTo("named by the caller");
@@ -81,6 +82,23 @@ class BackendTest {
         assertThat(Files.readAllBytes(c)).isEqualTo(bytes("in a transaction via nio"));
         assertThat(events).extracting(e -> e.getEventType().getName() + " " + e.getString("backend"))
                 .containsExactly("dev.durafile.Write nio", "dev.durafile.Write jna", "dev.durafile.Transaction nio");
+    }
+
+    @Test
+    void aLiveTransactionThroughOneBackendIsLeftAloneByARecoveryThroughAnother() throws IOException {
+        Path journal = dir.resolve("journal");
+        Path a = Files.write(dir.resolve("a.json"), bytes("old"));
+        WriteOptions viaNio = WriteOptions.builder().backend(Backend.named("nio")).build();
+
+        try (FileTransaction tx = AtomicFiles.transaction(journal, viaNio)) {
+            tx.write(a, bytes("new"));
+            RecoveryReport r = AtomicFiles.recover(journal);
+
+            assertThat(r).as("through " + Backend.chosen()).isEqualTo(new RecoveryReport(0, 0, 1, List.of(), List.of()));
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(a)).isEqualTo(bytes("new"));
+        assertThat(AtomicFiles.recover(journal)).isEqualTo(new RecoveryReport(0, 0, 0, List.of(), List.of()));
     }
 
     private static byte[] bytes(String s) {

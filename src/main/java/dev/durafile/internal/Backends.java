@@ -29,9 +29,9 @@ public final class Backends {
     /** The flag that enables the panama backend for durafile on the module path. */
     public static final String MODULE_NATIVE_ACCESS_FLAG = "--enable-native-access=dev.durafile";
     /** What the java.nio backend cannot do that the native ones can, for the warning of a fallback to it. */
-    private static final String NIO_LOSES = "no renameat2 RENAME_EXCHANGE (AtomicFiles.exchange and keepBackup"
-            + " writes fail with AtomicMoveNotSupportedException, and transactions free the replaced versions inside"
-            + " their renames), no RENAME_NOREPLACE (createNew links, then unlinks), no O_TMPFILE (ANONYMOUS temps"
+    private static final String NIO_LOSES = "no renameat2 RENAME_EXCHANGE (AtomicFiles.exchange fails with"
+            + " AtomicMoveNotSupportedException, a keepBackup write's .bak may be an earlier version when other"
+            + " processes write the same file, and transactions free the replaced versions inside their renames), no RENAME_NOREPLACE (createNew links, then unlinks), no O_TMPFILE (ANONYMOUS temps"
             + " are named), no fstat of a descriptor (a temp's identity is checked by its name), no POSIX ACL"
             + " handling, and a java.io.tmpdir that must be on a local file system";
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED =

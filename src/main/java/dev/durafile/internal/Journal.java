@@ -102,14 +102,31 @@ final class Journal {
         Object self = TrustedPath.userOfNewFiles(binding, abs, "open journal");
         Journal j;
         try (FileBinding.Directory d = trusted.open(binding, abs, self)) {
-            j = new Journal(trusted.real(), binding, List.of(abs.getFileSystem(), String.valueOf(d.stat().key)),
-                    deviceOf(d), self);
+            j = new Journal(trusted.real(), binding, keyOf(trusted.real(), d), deviceOf(d), self);
         }
         if (!trusted.created() && !RECOVERED.contains(j.key)) {
             // once per JVM: the journal's chain of directories must survive a power cut, whoever made it
             engine.createDirectories(j.path);
         }
         return j;
+    }
+
+    /**
+     * @return the journal's key for this JVM's bookkeeping of live transactions and recoveries, the same
+     *     whichever backend opened it (two backends may share a journal in one JVM, each write naming its
+     *     own): st_dev and st_ino as java.nio reads them from the journal's real path, reached by the
+     *     trusted walk; on a file system without them (only java.nio reaches one), the binding's own key
+     */
+    private static List<Object> keyOf(Path real, FileBinding.Directory d) throws IOException {
+        FileSystem fs = real.getFileSystem();
+        if (fs == FileSystems.getDefault()) {
+            try {
+                return List.of(fs, Files.getAttribute(real, "unix:dev"), Files.getAttribute(real, "unix:ino"));
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                LOG.trace("no unix attributes here: {}", e.getMessage());
+            }
+        }
+        return List.of(fs, String.valueOf(d.stat().key));
     }
 
     /**
