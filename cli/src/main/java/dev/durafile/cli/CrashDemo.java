@@ -85,15 +85,11 @@ final class CrashDemo {
     private static int crashDemo(Invocation inv) throws IOException, UsageException {
         Arguments args = inv.args();
         int runs = args.value(RUNS, Values.intBetween(1, 1_000_000), DEFAULT_RUNS);
-        Path parent = args.value(DIR, Values::path, Path.of(System.getProperty("java.io.tmpdir")));
+        Path given = args.value(DIR, Values::path, Path.of(System.getProperty("java.io.tmpdir")));
         int maxSize = args.value(SIZE, Values.sizeBetween(JobVersions.MIN_MAX_SIZE, MAX_MAX_SIZE), DEFAULT_MAX_SIZE);
         Durability durability = args.value(FileCommands.DURABILITY, Values::durability, Durability.DURABLE);
         int files = args.value(FILES, Values.intBetween(1, MAX_FILES), 1);
-        if (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
-            AtomicFiles.createDirectories(parent);
-        }
-        Errors.requireDirectory(parent);
-        Errors.requireOnlyTrustedCanChange(parent, "crash-demo");
+        Path parent = trustedParent(given.toAbsolutePath().normalize());
         Path work = Files.createTempDirectory(parent, "durafile-crash-demo-");
         // Ctrl-C or SIGTERM: stop the child writers, then remove the work directory as the help promises
         Thread cleanup = new Thread(() -> stopChildrenAndDelete(work), "crash-demo-cleanup");
@@ -107,6 +103,27 @@ final class CrashDemo {
             Runtime.getRuntime().removeShutdownHook(cleanup);
             deleteTree(work);
         }
+    }
+
+    /**
+     * @return the real path of {@code dir}, made if missing, checked to be a directory only root and this
+     *     user can change (see {@link Errors#requireOnlyTrustedCanChange}); what is missing is made below
+     *     the real path of the nearest directory that exists, after that one passed the same check, so
+     *     nothing is created through another user's link or in another user's directory
+     */
+    private static Path trustedParent(Path dir) throws IOException {
+        Path existing = dir;
+        while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        Path target = dir;
+        if (!existing.equals(dir)) {
+            Errors.requireDirectory(existing);
+            target = Errors.requireOnlyTrustedCanChange(existing, "crash-demo").resolve(existing.relativize(dir));
+            AtomicFiles.createDirectories(target);
+        }
+        Errors.requireDirectory(target);
+        return Errors.requireOnlyTrustedCanChange(target, "crash-demo");
     }
 
     /** From the shutdown hook: kills the child writers, waits for them, then deletes {@code work}. */

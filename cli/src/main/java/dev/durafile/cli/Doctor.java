@@ -74,10 +74,10 @@ final class Doctor {
 
     private static int doctor(Invocation inv) throws IOException, UsageException {
         Arguments args = inv.args();
-        Path dir = (args.operandCount() == 0 ? Path.of(".") : args.path(0)).toAbsolutePath().normalize();
+        Path given = (args.operandCount() == 0 ? Path.of(".") : args.path(0)).toAbsolutePath().normalize();
         int samples = args.value(SAMPLES, Values.intBetween(10, 1_000_000), DEFAULT_SAMPLES);
-        Errors.requireDirectory(dir);
-        Errors.requireOnlyTrustedCanChange(dir, "doctor");
+        Errors.requireDirectory(given);
+        Path dir = Errors.requireOnlyTrustedCanChange(given, "doctor");
         PrintStream out = inv.out();
         Backend backend = Backend.chosen();
         out.println("durafile doctor: " + dir);

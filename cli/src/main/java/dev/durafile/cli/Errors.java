@@ -1,6 +1,5 @@
 package dev.durafile.cli;
 
-import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -76,19 +75,23 @@ final class Errors {
 
     /**
      * Refuses a directory that someone other than root and this process's user could change: the
-     * directory and every one above it (by its real path) must belong to root or to this user and be
-     * writable by nobody else unless it is sticky (a POSIX ACL that grants write shows in the group
-     * bits). The tool writes in such a directory by path; one that another user could rename or fill
-     * with links could send those writes, as root, onto any file.
+     * directory and every one above its real path must belong to root or to the user this process
+     * creates files as, and be writable by nobody else unless sticky (a POSIX ACL that grants write shows
+     * in the group bits). The tool writes in such a directory by path; one that another user could
+     * rename, or fill with links, could send those writes, as root, onto any file. Once every directory
+     * of a real path passes, only root and this user can change what it names, so the caller must go on
+     * with the real path returned, never with the path it was given (a link in it could be swapped).
      *
      * @param dir an existing directory
      * @param command the command that will write there, for the message
+     * @return the directory's real path, checked
      * @throws AccessDeniedException naming the directory and whose it is, or who may write it
      * @throws IOException if the attributes cannot be read
      */
-    static void requireOnlyTrustedCanChange(Path dir, String command) throws IOException {
-        long me = new UnixSystem().getUid();
-        for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
+    static Path requireOnlyTrustedCanChange(Path dir, String command) throws IOException {
+        int me = userOfNewFiles();
+        Path real = dir.toRealPath();
+        for (Path p = real; p != null; p = p.getParent()) {
             int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             String problem = owner != 0 && owner != me ? "belongs to user " + owner
@@ -99,6 +102,20 @@ final class Errors {
                         + ", so someone other than root and user " + me + " could redirect what " + command
                         + " writes there; run it as that user or in another directory");
             }
+        }
+        return real;
+    }
+
+    /**
+     * @return the user that owns the files this process creates (its effective user, which is what
+     *     matters for what it may write, unlike the real one), from a file created for the purpose
+     */
+    private static int userOfNewFiles() throws IOException {
+        Path probe = Files.createTempFile("durafile-user", ".tmp");
+        try {
+            return (Integer) Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 

@@ -612,7 +612,7 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"doctor", "crash-demo"})
     void aDirectoryOfAnotherUserIsRefusedToRoot(String command) throws Exception {
-        Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root (chown)");
+        Assumptions.assumeTrue(isRoot(), "needs root (chown)");
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
         shell("chown", "1000:1000", theirs.toString());
 
@@ -623,6 +623,53 @@ class CliTest {
                 + " belongs to user 1000, so someone other than root and user 0 could redirect what " + command
                 + " writes there");
         assertThat(entries(theirs)).as("nothing written there").isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "crash-demo"})
+    void aDirectoryReachedThroughAnotherUsersLinkIsUsedByItsRealPathOnly(String command) throws Exception {
+        Assumptions.assumeTrue(isRoot(), "needs root (chown)");
+        Path safe = Files.createDirectory(dir.resolve("safe"));
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        Path link = Files.createSymbolicLink(theirs.resolve("link"), safe);
+        shell("chown", "-h", "1000:1000", theirs.toString(), link.toString());
+
+        Result r = command.equals("doctor") ? durafile("doctor", link.toString(), "--samples", "10")
+                : durafile("crash-demo", "--runs", "1", "--dir", link.toString());
+
+        assertThat(r.status()).as(r.err()).isZero();
+        // the link's owner could swap it at any moment: after the check, only the real path is used
+        assertThat(r.out()).contains(command.equals("doctor")
+                ? "durafile doctor: " + safe.toRealPath() + "\n" : " in " + safe.toRealPath() + "/durafile-crash-demo-");
+        assertThat(entries(safe)).isEmpty();
+    }
+
+    @Test
+    void crashDemoCreatesNothingInAnotherUsersDirectory() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "needs root (chown)");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        shell("chown", "1000:1000", theirs.toString());
+
+        Result r = durafile("crash-demo", "--runs", "1", "--dir", theirs.resolve("sub/new").toString());
+
+        assertOneLineFailure(r, "crash-demo", theirs, "crash-demo refuses it: " + theirs.toRealPath() + " belongs to user 1000");
+        assertThat(entries(theirs)).as("refused before anything was made there").isEmpty();
+    }
+
+    @Test
+    void theCheckTrustsTheEffectiveUserNotTheRealOne() throws Exception {
+        Assumptions.assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        shell("chown", "1000:1000", theirs.toString());
+
+        Result r = durafileUnder(List.of("/usr/bin/setpriv", "--ruid=1000"), new byte[0], "doctor", theirs.toString());
+
+        assertOneLineFailure(r, "doctor", theirs, "doctor refuses it: " + theirs.toRealPath()
+                + " belongs to user 1000, so someone other than root and user 0 could redirect");
+    }
+
+    private static boolean isRoot() throws IOException, InterruptedException {
+        return shell("id", "-u").trim().equals("0");
     }
 
     @Test
