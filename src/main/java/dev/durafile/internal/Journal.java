@@ -121,7 +121,8 @@ final class Journal {
         FileSystem fs = real.getFileSystem();
         if (fs == FileSystems.getDefault()) {
             try {
-                return List.of(fs, Files.getAttribute(real, "unix:dev"), Files.getAttribute(real, "unix:ino"));
+                Map<String, Object> id = Files.readAttributes(real, "unix:dev,ino");
+                return List.of(fs, id.get("dev"), id.get("ino"));
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
                 LOG.trace("no unix attributes here: {}", e.getMessage());
             }

@@ -2,6 +2,7 @@ package dev.durafile.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.durafile.TestSupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,22 +83,6 @@ class CliTest {
         return durafile(new byte[0], args);
     }
 
-    /** {@return the names in {@code dir}, sorted} */
-    private static List<String> entries(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    /** {@return what {@code command} printed (stdout and stderr)}, failing unless it exits 0 */
-    private static String shell(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        int status = p.waitFor();
-        assertThat(status).as("%s: %s", String.join(" ", command), new String(out, StandardCharsets.UTF_8)).isZero();
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void crashDemoStoppedBySignalRemovesItsWorkDirectoryAndChildren(String signal) throws Exception {
@@ -113,16 +98,16 @@ class CliTest {
                 .redirectOutput(dir.resolve("demo.log").toFile()).start();
         List<ProcessHandle> children = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (children.isEmpty() || entries(parent).isEmpty()) {
+        while (children.isEmpty() || TestSupport.names(parent).isEmpty()) {
             assertThat(System.nanoTime() - deadline).as(Files.readString(dir.resolve("demo.log"))).isNegative();
             assertThat(p.isAlive()).as(Files.readString(dir.resolve("demo.log"))).isTrue();
             p.descendants().forEach(children::add);
             Thread.sleep(20);
         }
-        shell("kill", "-" + signal, String.valueOf(p.pid()));
+        TestSupport.run("kill", "-" + signal, String.valueOf(p.pid()));
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(signal.equals("TERM") ? 143 : 130);
-        assertThat(entries(parent)).as(Files.readString(dir.resolve("demo.log"))).isEmpty();
+        assertThat(TestSupport.names(parent)).as(Files.readString(dir.resolve("demo.log"))).isEmpty();
         for (ProcessHandle child : children) {
             child.onExit().get(10, TimeUnit.SECONDS);
         }
@@ -135,12 +120,12 @@ class CliTest {
         String prefix = "cd " + dir + " && printf new | LANG=C.UTF-8 " + java
                 + (Runtime.version().feature() >= 22 ? " --enable-native-access=ALL-UNNAMED" : "")
                 + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName();
-        shell("sh", "-c", prefix + " write \"$(printf 'f\\377')\"");
-        shell("sh", "-c", prefix + " write \"$(printf 'lit\\357\\277\\275')\"");
-        assertThat(shell("sh", "-c", "cd " + dir + " && cat \"$(printf 'f\\377')\"")).isEqualTo("new");
-        assertThat(shell("sh", "-c", "cd " + dir + " && cat \"$(printf 'lit\\357\\277\\275')\""))
+        TestSupport.run("sh", "-c", prefix + " write \"$(printf 'f\\377')\"");
+        TestSupport.run("sh", "-c", prefix + " write \"$(printf 'lit\\357\\277\\275')\"");
+        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && cat \"$(printf 'f\\377')\"")).isEqualTo("new");
+        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && cat \"$(printf 'lit\\357\\277\\275')\""))
                 .isEqualTo("new");
-        assertThat(shell("sh", "-c", "cd " + dir + " && ls | od -An -c | tr -s ' '").trim())
+        assertThat(TestSupport.run("sh", "-c", "cd " + dir + " && ls | od -An -c | tr -s ' '").trim())
                 .isEqualTo("f 377 \\n l i t 357 277 275 \\n");
         // two arguments that decode alike: which is which cannot be told
         Process p = new ProcessBuilder("sh", "-c", prefix + " copy \"$(printf 'f\\377')\" \"$(printf 'f\\376')\"")
@@ -148,7 +133,7 @@ class CliTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isEqualTo(2);
         assertThat(out).contains("which file it names cannot be told");
-        assertThat(entries(dir)).hasSize(2);
+        assertThat(TestSupport.names(dir)).hasSize(2);
     }
 
     @Test
@@ -197,7 +182,7 @@ class CliTest {
     }
 
     private List<String> listing() throws IOException {
-        return entries(dir);
+        return TestSupport.names(dir);
     }
 
     // ---- write
@@ -449,7 +434,7 @@ class CliTest {
         assertThat(r.out()).isEqualTo(journal + ": 1 rolled forward, 0 discarded, 0 in progress (left alone), 0 corrupt\n");
         assertThat(Files.readString(a) + "|" + Files.readString(b)).isEqualTo("new a|new b");
         assertThat(c).as("the committed delete is done too").doesNotExist();
-        assertThat(entries(dir)).containsExactly("a.json", "b.json", "journal");
+        assertThat(TestSupport.names(dir)).containsExactly("a.json", "b.json", "journal");
         Result again = durafile("recover", journal.toString());
         assertThat(again.out()).startsWith(journal + ": 0 rolled forward, 0 discarded");
     }
@@ -469,7 +454,7 @@ class CliTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains(journal.resolve("x.tx.corrupt") + ": corrupt journal record, not applied");
         assertThat(r.out()).contains("0 rolled forward, 0 discarded, 0 in progress (left alone), 1 corrupt");
-        assertThat(entries(journal)).containsExactly("x.tx.corrupt");
+        assertThat(TestSupport.names(journal)).containsExactly("x.tx.corrupt");
     }
 
     // ---- sweep
@@ -606,15 +591,15 @@ class CliTest {
 
         assertOneLineFailure(r, command, open, command + " refuses it: " + open.toRealPath()
                 + " is writable by its group or others and not sticky");
-        assertThat(entries(open)).as("nothing written there").isEmpty();
+        assertThat(TestSupport.names(open)).as("nothing written there").isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"doctor", "crash-demo"})
     void aDirectoryOfAnotherUserIsRefusedToRoot(String command) throws Exception {
-        Assumptions.assumeTrue(isRoot(), "needs root (chown)");
+        Assumptions.assumeTrue(TestSupport.isRoot(), "needs root (chown)");
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
-        shell("chown", "1000:1000", theirs.toString());
+        TestSupport.run("chown", "1000:1000", theirs.toString());
 
         Result r = command.equals("doctor") ? durafile("doctor", theirs.toString())
                 : durafile("crash-demo", "--runs", "1", "--dir", theirs.toString());
@@ -622,17 +607,17 @@ class CliTest {
         assertOneLineFailure(r, command, theirs, command + " refuses it: " + theirs.toRealPath()
                 + " belongs to user 1000, so someone other than root and user 0 could redirect what " + command
                 + " writes there");
-        assertThat(entries(theirs)).as("nothing written there").isEmpty();
+        assertThat(TestSupport.names(theirs)).as("nothing written there").isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"doctor", "crash-demo"})
     void aDirectoryReachedThroughAnotherUsersLinkIsUsedByItsRealPathOnly(String command) throws Exception {
-        Assumptions.assumeTrue(isRoot(), "needs root (chown)");
+        Assumptions.assumeTrue(TestSupport.isRoot(), "needs root (chown)");
         Path safe = Files.createDirectory(dir.resolve("safe"));
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
         Path link = Files.createSymbolicLink(theirs.resolve("link"), safe);
-        shell("chown", "-h", "1000:1000", theirs.toString(), link.toString());
+        TestSupport.run("chown", "-h", "1000:1000", theirs.toString(), link.toString());
 
         Result r = command.equals("doctor") ? durafile("doctor", link.toString(), "--samples", "10")
                 : durafile("crash-demo", "--runs", "1", "--dir", link.toString());
@@ -641,26 +626,26 @@ class CliTest {
         // the link's owner could swap it at any moment: after the check, only the real path is used
         assertThat(r.out()).contains(command.equals("doctor")
                 ? "durafile doctor: " + safe.toRealPath() + "\n" : " in " + safe.toRealPath() + "/durafile-crash-demo-");
-        assertThat(entries(safe)).isEmpty();
+        assertThat(TestSupport.names(safe)).isEmpty();
     }
 
     @Test
     void crashDemoCreatesNothingInAnotherUsersDirectory() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "needs root (chown)");
+        Assumptions.assumeTrue(TestSupport.isRoot(), "needs root (chown)");
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
-        shell("chown", "1000:1000", theirs.toString());
+        TestSupport.run("chown", "1000:1000", theirs.toString());
 
         Result r = durafile("crash-demo", "--runs", "1", "--dir", theirs.resolve("sub/new").toString());
 
         assertOneLineFailure(r, "crash-demo", theirs, "crash-demo refuses it: " + theirs.toRealPath() + " belongs to user 1000");
-        assertThat(entries(theirs)).as("refused before anything was made there").isEmpty();
+        assertThat(TestSupport.names(theirs)).as("refused before anything was made there").isEmpty();
     }
 
     @Test
     void theCheckTrustsTheEffectiveUserNotTheRealOne() throws Exception {
-        Assumptions.assumeTrue(isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Assumptions.assumeTrue(TestSupport.isRoot() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
-        shell("chown", "1000:1000", theirs.toString());
+        TestSupport.run("chown", "1000:1000", theirs.toString());
 
         Result r = durafileUnder(List.of("/usr/bin/setpriv", "--ruid=1000"), new byte[0], "doctor", theirs.toString());
 
@@ -668,19 +653,15 @@ class CliTest {
                 + " belongs to user 1000, so someone other than root and user 0 could redirect");
     }
 
-    private static boolean isRoot() throws IOException, InterruptedException {
-        return shell("id", "-u").trim().equals("0");
-    }
-
     @Test
     void aStickyDirectoryAnyoneCanWriteIsAccepted() throws Exception {
         Path shared = Files.createDirectory(dir.resolve("shared"));
-        shell("chmod", "1777", shared.toString());
+        TestSupport.run("chmod", "1777", shared.toString());
 
         Result r = durafile("doctor", shared.toString(), "--samples", "10");
 
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(entries(shared)).as("every probe and timing file removed").isEmpty();
+        assertThat(TestSupport.names(shared)).as("every probe and timing file removed").isEmpty();
     }
 
     @Test
