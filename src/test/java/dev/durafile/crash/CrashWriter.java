@@ -39,6 +39,8 @@ import java.util.UUID;
  * {@code unsynced-snapshot} switches the link to a generation whose files were never synced.
  */
 public final class CrashWriter {
+    private static final int IN_PLACE_CHUNK = 8192;
+
     private CrashWriter() {
     }
 
@@ -146,12 +148,18 @@ public final class CrashWriter {
         Files.move(staged, target.resolveSibling(target.getFileName() + ".bak"), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Writes the way {@code Files.write} and most stream writers do, into the target itself: truncates
+     * it, writes 8 KiB at a time, then fsyncs. Until its last write the target is incomplete.
+     */
     private static void inPlace(Path target, byte[] data) throws IOException {
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                ch.write(b);
+            for (int off = 0; off < data.length; off += IN_PLACE_CHUNK) {
+                ByteBuffer b = ByteBuffer.wrap(data, off, Math.min(IN_PLACE_CHUNK, data.length - off));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
             }
             ch.force(true);
         }
