@@ -50,6 +50,18 @@ public interface FileBinding {
     Directory openDirectory(Path dir) throws IOException;
 
     /**
+     * {@link #openDirectory}{@code (file.getParent())}: a binding may read the directory's path from
+     * {@code file}'s and make less of it.
+     *
+     * @param file an absolute path other than the root
+     * @return its directory, open; close it when done
+     * @throws IOException as {@link #openDirectory} does
+     */
+    default Directory openParent(Path file) throws IOException {
+        return openDirectory(file.getParent());
+    }
+
+    /**
      * Opens a file to copy from, following symbolic links, without blocking if it is a FIFO.
      *
      * @param file the file

@@ -5,8 +5,11 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.IntUnaryOperator;
 
 /**
  * {@link LibC} through JNA direct mapping (JDK 17+). A failing call throws {@link LastErrorException},
@@ -107,23 +110,29 @@ final class JnaLibC implements LibC {
         return (int) call(() -> C.openat(dirfd, path, flags, mode));
     }
 
-    /** Buffers for statx, which JNA fills through a copy: reused, so a call allocates no buffer. */
-    private static final Pool<byte[]> STATX_BUFFERS = new Pool<>(64, () -> new byte[Linux.STATX_SIZE]);
+    /** A buffer for statx, which JNA fills through a copy, and its reader: reused, so a call allocates neither. */
+    private static final class StatxBuffer implements IntUnaryOperator {
+        private static final Pool<StatxBuffer> POOL = new Pool<>(64, StatxBuffer::new);
+        private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+        final byte[] bytes = new byte[Linux.STATX_SIZE];
+
+        @Override
+        public int applyAsInt(int offset) {
+            return (int) U32.get(bytes, offset);
+        }
+    }
 
     @Override
     public Statx statx(int dirfd, byte[] path, int flags, int mask) {
-        byte[] buf = STATX_BUFFERS.take();
+        StatxBuffer buf = StatxBuffer.POOL.take();
         try {
-            int r = (int) call(() -> C.statx(dirfd, path, flags, mask, buf));
-            if (r < 0) {
-                return Statx.failed(-r);
-            }
-            ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-            return Statx.read(b::getInt);
+            int r = (int) call(() -> C.statx(dirfd, path, flags, mask, buf.bytes));
+            return r < 0 ? Statx.failed(-r) : Statx.read(buf);
         } catch (UnsatisfiedLinkError e) {
             return Statx.failed(Linux.ENOSYS);
         } finally {
-            STATX_BUFFERS.give(buf);
+            StatxBuffer.POOL.give(buf);
         }
     }
 

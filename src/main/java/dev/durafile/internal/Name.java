@@ -52,7 +52,10 @@ public final class Name {
      * @return its name with the path's own bytes
      */
     public static Name of(Path fileName) {
-        if (fileName.getNameCount() != 1 || fileName.isAbsolute()) {
+        // its String form, which cString reads too and the Path keeps, rather than getNameCount(),
+        // which makes the Path index its names
+        String text = fileName.toString();
+        if (text.isEmpty() || text.contains(fileName.getFileSystem().getSeparator())) {
             throw new IllegalArgumentException("not a file name: " + fileName);
         }
         return new Name(cString(fileName), fileName.getFileSystem(), fileName);
@@ -192,6 +195,48 @@ public final class Name {
         }
         byte[] b = encoded(p, s);
         return Arrays.copyOf(b, b.length + 1);
+    }
+
+    /**
+     * @param file an absolute path
+     * @return {@code Name.of(file.getFileName())}, or null for the root; read from {@code file}'s own
+     *     String form where that is ASCII (a Path keeps it once made), so no Path is made for the name
+     */
+    static Name fileNameOf(Path file) {
+        String s = file.toString();
+        int slash = s.lastIndexOf('/');
+        if (slash < 0 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
+            Path name = file.getFileName();
+            return name == null ? null : of(name);
+        }
+        if (slash == s.length() - 1) {
+            return null;
+        }
+        byte[] z = new byte[s.length() - slash];
+        for (int i = slash + 1; i < s.length(); i++) {
+            z[i - slash - 1] = (byte) s.charAt(i);
+        }
+        return new Name(z, file.getFileSystem(), null);
+    }
+
+    /**
+     * @param file an absolute path other than the root
+     * @return {@link #cString(Path) cString}{@code (file.getParent())}, read from {@code file}'s own
+     *     String form where that is ASCII (a Path keeps it once made), so no parent Path is made for it
+     */
+    static byte[] parentCString(Path file) {
+        String s = file.toString();
+        int slash = s.lastIndexOf('/');
+        if (slash < 0 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
+            return cString(file.getParent());
+        }
+        // the default file system's paths have no trailing and no repeated '/': the parent ends before the last
+        int end = Math.max(slash, 1);
+        byte[] z = new byte[end + 1];
+        for (int i = 0; i < end; i++) {
+            z[i] = (byte) s.charAt(i);
+        }
+        return z;
     }
 
     /** @return the bytes of {@code p}, whose String form {@code s} is not ASCII */

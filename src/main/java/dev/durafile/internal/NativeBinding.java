@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,7 +38,7 @@ final class NativeBinding implements FileBinding {
      */
     private static final Pool<ByteBuffer> STAGING = new Pool<>(16, () -> ByteBuffer.allocateDirect(STAGING_BYTES));
 
-    /** The JDK's own encoding of file names, so that names round-trip as java.nio encodes them. */
+    /** The empty path as a C string: with AT_EMPTY_PATH, the descriptor's own file. */
     private static final byte[] EMPTY_PATH = {0};
     /** "." as a C string: the directory itself, for O_TMPFILE. */
     private static final byte[] DOT = {'.', 0};
@@ -57,6 +56,8 @@ final class NativeBinding implements FileBinding {
     private final LibC libc;
     private volatile boolean renameat2Missing;
     private volatile LinkRoute linkRoute;
+    /** The device last boxed by {@link #device}; a Long is immutable, so threads may share it unsynchronized. */
+    private Long lastDevice;
 
     /**
      * @throws IllegalStateException if the C library or kernel lacks statx (glibc 2.28, Linux 4.11)
@@ -90,12 +91,22 @@ final class NativeBinding implements FileBinding {
 
     @Override
     public Directory openDirectory(Path dir) throws IOException {
-        int fd = libc.openat(Linux.AT_FDCWD, Name.cString(dir), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC,
-                0);
+        return openDirectory(dir, null, Name.cString(dir));
+    }
+
+    /** The parent's bytes come from {@code file}'s String form, which the caller's Path keeps: see {@link Name#parentCString}. */
+    @Override
+    public Directory openParent(Path file) throws IOException {
+        return openDirectory(null, file, Name.parentCString(file));
+    }
+
+    /** @param dir the directory, or null to make it from {@code child} when a message first needs it */
+    private Directory openDirectory(Path dir, Path child, byte[] cPath) throws IOException {
+        int fd = libc.openat(Linux.AT_FDCWD, cPath, Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
         if (fd < 0) {
-            throw failure(fd, "open directory", dir, null);
+            throw failure(fd, "open directory", dir != null ? dir : child.getParent(), null);
         }
-        return new NativeDirectory(dir, fd);
+        return new NativeDirectory(dir, child, fd);
     }
 
     /**
@@ -106,7 +117,7 @@ final class NativeBinding implements FileBinding {
     @Override
     public SourceFile openSource(Path file) throws IOException {
         byte[] path = Name.cString(file);
-        Stat before = statx(Linux.AT_FDCWD, path, 0, "open source", file, null);
+        Stat before = statx(Linux.AT_FDCWD, path, 0, "open source", () -> file, null);
         if (before == null) {
             throw Failures.ofErrno(Linux.ENOENT, libc.strerror(Linux.ENOENT), "open source", file, null);
         }
@@ -118,7 +129,7 @@ final class NativeBinding implements FileBinding {
         if (fd < 0) {
             throw failure(fd, "open source", file, null);
         }
-        NativeFile source = new NativeFile(file, null, fd);
+        NativeFile source = new NativeFile(file, fd);
         try {
             return new OpenSource(source.stat(), source::read, source);
         } catch (IOException | RuntimeException | Error e) {
@@ -127,46 +138,34 @@ final class NativeBinding implements FileBinding {
         }
     }
 
-    /** A file's identity: (st_dev, st_ino). */
-    private static final class FileId {
-        private final long device;
-        private final long inode;
-
-        FileId(long device, long inode) {
-            this.device = device;
-            this.inode = inode;
+    /**
+     * @return {@code device} boxed: the box last made when it is that device again (nearly every stat of
+     *     a write is of one file system), so a stat boxes none
+     */
+    private Long device(long device) {
+        Long last = lastDevice;
+        if (last == null || last != device) {
+            last = device;
+            lastDevice = last;
         }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof FileId && ((FileId) o).device == device && ((FileId) o).inode == inode;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(device, inode);
-        }
-
-        @Override
-        public String toString() {
-            return "(dev " + (device >>> 32) + ":" + (device & 0xffffffffL) + ", ino " + inode + ")";
-        }
+        return last;
     }
 
     /**
      * statx of {@code path} relative to {@code dirfd}, or of {@code dirfd} itself with AT_EMPTY_PATH.
      *
-     * @param base the file {@code dirfd} refers to, for messages
+     * @param base the file {@code dirfd} refers to, for messages: its path is made only for one
      * @param name the name {@code path} holds, or null if it is {@code base} itself
      * @return the result, or null if {@code path} does not exist
      */
-    private Stat statx(int dirfd, byte[] path, int flags, String operation, Path base, Name name) throws IOException {
+    private Stat statx(int dirfd, byte[] path, int flags, String operation, Located base, Name name)
+            throws IOException {
         Statx x = libc.statx(dirfd, path, flags, Linux.STATX_MASK);
         if (x.errno == Linux.ENOENT && (flags & Linux.AT_EMPTY_PATH) == 0) {
             return null;
         }
         if (x.errno != 0) {
-            throw failure(-x.errno, operation, name == null ? base : base.resolve(name.path()), null);
+            throw failure(-x.errno, operation, name == null ? base.path() : base.path().resolve(name.path()), null);
         }
         int mode = x.mode;
         Kind kind;
@@ -184,22 +183,41 @@ final class NativeBinding implements FileBinding {
                 kind = Kind.OTHER;
                 break;
         }
-        return new Stat(kind, new FileId(x.device, x.inode), x.device, mode & ~Linux.S_IFMT, x.uid, x.gid);
+        return new Stat(kind, x, device(x.device), mode & ~Linux.S_IFMT, x.uid, x.gid);
     }
 
-    private final class NativeDirectory implements Directory {
-        private final Path path;
+    /** A file or directory whose path messages name: made when one first needs it. */
+    @FunctionalInterface
+    private interface Located {
+        Path path();
+    }
+
+    private final class NativeDirectory implements Directory, Located {
+        /** The directory's path, or null until {@link #path()} makes it from {@link #child}. */
+        private Path path;
+        /** A path in the directory, or null if {@link #path} was given. */
+        private final Path child;
         private final int fd;
         private Stat stat;
 
-        NativeDirectory(Path path, int fd) {
+        /**
+         * @param path the directory's path, or null
+         * @param child if {@code path} is null: a path whose parent is the directory
+         */
+        NativeDirectory(Path path, Path child, int fd) {
             this.path = path;
+            this.child = child;
             this.fd = fd;
         }
 
         @Override
         public Path path() {
-            return path;
+            Path p = path;
+            if (p == null) {
+                p = child.getParent();
+                path = p;
+            }
+            return p;
         }
 
         @Override
@@ -207,7 +225,7 @@ final class NativeBinding implements FileBinding {
             byte[] buf = new byte[Linux.STATFS_SIZE];
             int r = libc.fstatfs(fd, buf);
             if (r < 0) {
-                throw failure(r, "statfs", path, null);
+                throw failure(r, "statfs", path(), null);
             }
             return FileSystemTypes.name(
                     ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(Linux.STATFS_F_TYPE));
@@ -216,14 +234,14 @@ final class NativeBinding implements FileBinding {
         @Override
         public Stat stat() throws IOException {
             if (stat == null) {
-                stat = statx(fd, EMPTY_PATH, Linux.AT_EMPTY_PATH, "stat directory", path, null);
+                stat = statx(fd, EMPTY_PATH, Linux.AT_EMPTY_PATH, "stat directory", this, null);
             }
             return stat;
         }
 
         @Override
         public Stat stat(Name name) throws IOException {
-            return statx(fd, name.cString(), Linux.AT_SYMLINK_NOFOLLOW, "stat", path, name);
+            return statx(fd, name.cString(), Linux.AT_SYMLINK_NOFOLLOW, "stat", this, name);
         }
 
         @Override
@@ -233,14 +251,14 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public byte[] acl(Name name) throws IOException {
-            Path file = path.resolve(name.path());
+            Path file = path().resolve(name.path());
             int f = libc.openat(fd, name.cString(),
                     Linux.O_RDONLY | Linux.O_NOFOLLOW | Linux.O_NONBLOCK | Linux.O_NOCTTY | Linux.O_CLOEXEC, 0);
             if (f < 0) {
                 LOG.debug("{}: its ACL cannot be read ({})", file, Errno.symbol(-f));
                 return null;
             }
-            try (NativeFile opened = new NativeFile(file, null, f)) {
+            try (NativeFile opened = new NativeFile(file, f)) {
                 return opened.acl();
             }
         }
@@ -250,9 +268,9 @@ final class NativeBinding implements FileBinding {
             byte[] buf = new byte[Linux.PATH_MAX];
             long n = libc.readlinkat(fd, name.cString(), buf);
             if (n < 0) {
-                throw failure(n, "read symbolic link", path.resolve(name.path()), null);
+                throw failure(n, "read symbolic link", path().resolve(name.path()), null);
             }
-            return Name.toPath(path.getFileSystem(), java.util.Arrays.copyOf(buf, (int) n));
+            return Name.toPath(path().getFileSystem(), java.util.Arrays.copyOf(buf, (int) n));
         }
 
         @Override
@@ -262,7 +280,7 @@ final class NativeBinding implements FileBinding {
                 return false;
             }
             if (r < 0) {
-                throw failure(r, "create directory", path.resolve(name.path()), null);
+                throw failure(r, "create directory", path().resolve(name.path()), null);
             }
             return true;
         }
@@ -270,12 +288,12 @@ final class NativeBinding implements FileBinding {
         @Override
         public Directory openDirectory(Name name) throws IOException {
             // every object the result needs is made before the descriptor exists, so nothing can fail holding it
-            Path dir = path.resolve(name.path());
+            Path dir = path().resolve(name.path());
             int d = libc.openat(fd, name.cString(), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
             if (d < 0) {
                 throw failure(d, "open directory", dir, null);
             }
-            return new NativeDirectory(dir, d);
+            return new NativeDirectory(dir, null, d);
         }
 
         @Override
@@ -283,9 +301,9 @@ final class NativeBinding implements FileBinding {
             int f = libc.openat(fd, name.cString(),
                     Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, mode);
             if (f < 0) {
-                throw failure(f, "create temp file", path.resolve(name.path()), null);
+                throw failure(f, "create temp file", path().resolve(name.path()), null);
             }
-            return new NativeFile(path, name, f);
+            return new NativeFile(this, name, f);
         }
 
         /** @return an O_TMPFILE descriptor, or -1 if the file system refuses unnamed files */
@@ -295,7 +313,7 @@ final class NativeBinding implements FileBinding {
                 return -1;
             }
             if (f < 0) {
-                throw failure(f, "create unnamed temp file (O_TMPFILE)", path, null);
+                throw failure(f, "create unnamed temp file (O_TMPFILE)", path(), null);
             }
             return f;
         }
@@ -306,7 +324,7 @@ final class NativeBinding implements FileBinding {
             if (f < 0) {
                 return null;
             }
-            NativeFile file = new NativeFile(path, UNNAMED, f);
+            NativeFile file = new NativeFile(this, UNNAMED, f);
             try {
                 if (linkRoute == null) {
                     linkRoute = probeLinkRoute();
@@ -329,8 +347,8 @@ final class NativeBinding implements FileBinding {
             if (f < 0) {
                 return LinkRoute.NONE;
             }
-            Name name = Name.of(path.getFileSystem(), ".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
-            try (NativeFile probe = new NativeFile(path, UNNAMED, f)) {
+            Name name = Name.of(path().getFileSystem(), ".durafile-probe" + TempNames.INFIX + UUID.randomUUID());
+            try (NativeFile probe = new NativeFile(this, UNNAMED, f)) {
                 for (LinkRoute route : new LinkRoute[] {LinkRoute.EMPTY_PATH, LinkRoute.PROC}) {
                     int r = linkUnnamed(route, probe.fd, name.cString());
                     if (r == 0) {
@@ -338,7 +356,7 @@ final class NativeBinding implements FileBinding {
                         return route;
                     }
                     if (r != -Linux.ENOENT && r != -Linux.EPERM && r != -Linux.EACCES) {
-                        throw failure(r, "linkat (name a probe unnamed file)", path.resolve(name.path()), null);
+                        throw failure(r, "linkat (name a probe unnamed file)", path().resolve(name.path()), null);
                     }
                 }
                 return LinkRoute.NONE;
@@ -356,7 +374,7 @@ final class NativeBinding implements FileBinding {
         public void linkAnonymous(OpenFile file, Name name) throws IOException {
             int r = linkUnnamed(linkRoute, ((NativeFile) file).fd, name.cString());
             if (r < 0) {
-                throw failure(r, "linkat (name the unnamed temp file)", path.resolve(name.path()), null);
+                throw failure(r, "linkat (name the unnamed temp file)", path().resolve(name.path()), null);
             }
         }
 
@@ -366,11 +384,11 @@ final class NativeBinding implements FileBinding {
             boolean refused = r == -Linux.EOPNOTSUPP || r == -Linux.ENOSYS || r == -Linux.EMLINK
                     || r == -Linux.EPERM && !FileSystemTypes.hasHardLinks(fileSystemType());
             if (refused) {
-                throw Failures.unsupported("link", path.resolve(from.path()), path.resolve(to.path()),
+                throw Failures.unsupported("link", path().resolve(from.path()), path().resolve(to.path()),
                         "hard link refused by the file system: " + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
             }
             if (r < 0) {
-                throw failure(r, "link", path.resolve(from.path()), path.resolve(to.path()));
+                throw failure(r, "link", path().resolve(from.path()), path().resolve(to.path()));
             }
         }
 
@@ -390,14 +408,14 @@ final class NativeBinding implements FileBinding {
             } else {
                 r = libc.renameat2(fd, src, t.fd, dst, renameFlags(mode));
                 if (r == -Linux.ENOSYS || r == -Linux.EINVAL) {
-                    throw Failures.unsupported("rename (" + mode + ")", path.resolve(from.path()), t.path.resolve(to.path()),
+                    throw Failures.unsupported("rename (" + mode + ")", path().resolve(from.path()), t.path().resolve(to.path()),
                             "renameat2(" + mode + ") refused by the kernel or file system: "
                             + libc.strerror(-r) + " (" + Errno.symbol(-r) + ")");
                 }
             }
             if (r < 0) {
                 throw failure(r, "rename" + (mode == RenameMode.REPLACE ? "" : " (" + mode + ")"),
-                        path.resolve(from.path()), t.path.resolve(to.path()));
+                        path().resolve(from.path()), t.path().resolve(to.path()));
             }
         }
 
@@ -415,12 +433,12 @@ final class NativeBinding implements FileBinding {
                     return true;
                 }
                 if (r != -Linux.EWOULDBLOCK && r != -Linux.EINTR) {
-                    LOG.debug("{}: no lock between processes here ({})", path, Errno.symbol(-r));
+                    LOG.debug("{}: no lock between processes here ({})", path(), Errno.symbol(-r));
                     return false;
                 }
                 if (System.nanoTime() - deadline > 0) {
                     LOG.warn("{}: another process has held this directory's lock for {} ms; going on without it",
-                            path, TimeUnit.NANOSECONDS.toMillis(LOCK_WAIT_NANOS));
+                            path(), TimeUnit.NANOSECONDS.toMillis(LOCK_WAIT_NANOS));
                     return false;
                 }
                 sleepUninterruptibly(pause);
@@ -431,7 +449,7 @@ final class NativeBinding implements FileBinding {
         public void unlock() throws IOException {
             int r = libc.flock(fd, Linux.LOCK_UN);
             if (r < 0) {
-                throw failure(r, "unlock directory", path, null);
+                throw failure(r, "unlock directory", path(), null);
             }
         }
 
@@ -439,7 +457,7 @@ final class NativeBinding implements FileBinding {
         public void sync() throws IOException {
             int r = libc.fsync(fd);
             if (r < 0) {
-                throw failure(r, "fsync directory", path, null);
+                throw failure(r, "fsync directory", path(), null);
             }
         }
 
@@ -447,7 +465,7 @@ final class NativeBinding implements FileBinding {
         public void delete(Name name) throws IOException {
             int r = libc.unlinkat(fd, name.cString(), 0);
             if (r < 0 && r != -Linux.ENOENT) {
-                throw failure(r, "unlink", path.resolve(name.path()), null);
+                throw failure(r, "unlink", path().resolve(name.path()), null);
             }
         }
 
@@ -455,7 +473,7 @@ final class NativeBinding implements FileBinding {
         public void close() throws IOException {
             int r = libc.close(fd);
             if (r < 0) {
-                throw failure(r, "close directory", path, null);
+                throw failure(r, "close directory", path(), null);
             }
         }
     }
@@ -484,24 +502,36 @@ final class NativeBinding implements FileBinding {
         }
     }
 
-    private final class NativeFile implements OpenFile {
-        private final Path base;
+    private final class NativeFile implements OpenFile, Located {
+        /** The file's path, or null if it is {@link #name} in {@link #dir}. */
+        private final Path file;
+        private final NativeDirectory dir;
         private final Name name;
         private final int fd;
 
+        /** @param file the file opened by its path */
+        NativeFile(Path file, int fd) {
+            this.file = file;
+            this.dir = null;
+            this.name = null;
+            this.fd = fd;
+        }
+
         /**
-         * @param base the file, or the directory it was created in
-         * @param name its name in {@code base}, or null if {@code base} is the file
+         * @param dir the directory it was created in
+         * @param name its name in {@code dir}
          */
-        NativeFile(Path base, Name name, int fd) {
-            this.base = base;
+        NativeFile(NativeDirectory dir, Name name, int fd) {
+            this.file = null;
+            this.dir = dir;
             this.name = name;
             this.fd = fd;
         }
 
         /** @return the file's path, for messages: made only when one is needed */
-        private Path path() {
-            return name == null ? base : base.resolve(name.path());
+        @Override
+        public Path path() {
+            return file != null ? file : dir.path().resolve(name.path());
         }
 
         @Override
@@ -573,7 +603,7 @@ final class NativeBinding implements FileBinding {
 
         @Override
         public Stat stat() throws IOException {
-            return statx(fd, EMPTY_PATH, Linux.AT_EMPTY_PATH, "fstat", base, name);
+            return statx(fd, EMPTY_PATH, Linux.AT_EMPTY_PATH, "fstat", this, null);
         }
 
         @Override

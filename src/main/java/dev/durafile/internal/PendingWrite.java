@@ -156,8 +156,8 @@ public final class PendingWrite implements Closeable {
         if (options.keepBackup()) {
             TempNames.checkLength(target.name.plus(BACKUP_SUFFIX), target.requested);
         }
-        int mode = options.permissions().map(Modes::toMode)
-                .orElse(target.exists() ? target.existing.mode : newFileMode);
+        int mode = options.permissions().isPresent() ? Modes.toMode(options.permissions().get())
+                : target.exists() ? target.existing.mode : newFileMode;
         // never a setuid, setgid or sticky temp before its owner is final: those bits come last
         int createMode = (mode >= 0 ? mode : DEFAULT_MODE) & 0777;
         boolean anonymous = options.tempStrategy() == TempStrategy.ANONYMOUS && announce == null;

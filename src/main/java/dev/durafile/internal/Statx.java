@@ -6,6 +6,9 @@ import java.util.function.IntUnaryOperator;
  * What one {@code statx(2)} call reported: the fields of {@code struct statx} the native backends use,
  * read straight from the kernel's structure ({@link Linux#STATX_SIZE} bytes, the fields of
  * {@link Linux#STATX_MASK} at the offsets {@link Linux} names), or the errno of a failed call. Immutable.
+ *
+ * <p>It is also the file's identity ({@link FileBinding.Stat#key}) in the native bindings: two are equal
+ * when they name one file, (st_dev, st_ino), whatever else differs, so a stat makes no other object for it.
  */
 final class Statx {
     /** 0, or the errno of the failed call (then every other field is 0). */
@@ -43,5 +46,21 @@ final class Statx {
                 | u32.applyAsInt(Linux.STX_DEV_MINOR) & 0xffffffffL;
         return new Statx(0, u32.applyAsInt(Linux.STX_MODE) & 0xffff, u32.applyAsInt(Linux.STX_UID),
                 u32.applyAsInt(Linux.STX_GID), inode, device);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Statx && ((Statx) o).device == device && ((Statx) o).inode == inode;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(device) * 31 + Long.hashCode(inode);
+    }
+
+    /** @return the identity, {@code (dev MAJOR:MINOR, ino N)} */
+    @Override
+    public String toString() {
+        return "(dev " + (device >>> 32) + ":" + (device & 0xffffffffL) + ", ino " + inode + ")";
     }
 }

@@ -63,13 +63,12 @@ final class Target implements Closeable {
         }
         Path p = requested.toAbsolutePath();
         for (int hops = 0;; hops++) {
-            Path fileName = p.getFileName();
-            Name name = fileName == null ? null : Name.of(fileName);
+            Name name = Name.fileNameOf(p);
             if (name == null || name.isDotOrDotDot()) {
                 throw Failures.of(operation, requested, "not a file path");
             }
             TempNames.checkLength(name, asked);
-            FileBinding.Directory dir = binding.openDirectory(p.getParent());
+            FileBinding.Directory dir = binding.openParent(p);
             try {
                 FileBinding.Stat s = dir.stat(name);
                 check(requested, s, operation);

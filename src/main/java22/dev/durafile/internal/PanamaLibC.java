@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.IntUnaryOperator;
 
 /**
  * {@link LibC} through the Foreign Function and Memory API (JDK 22+; this class lives in
@@ -127,7 +128,7 @@ final class PanamaLibC implements LibC {
      * strings and room for an output buffer, each {@link #ROOM} bytes and sliced once, when the scratch
      * is made. One the pool drops is freed by the garbage collector ({@link Arena#ofAuto()}).
      */
-    private static final class Scratch {
+    private static final class Scratch implements IntUnaryOperator {
         /** A PATH_MAX path with its NUL, or a statx or xattr buffer. */
         static final long ROOM = Linux.PATH_MAX + 8;
         /** More scratches than calls in flight at once on most machines. */
@@ -144,6 +145,12 @@ final class PanamaLibC implements LibC {
             first = arena.allocate(ROOM);
             second = arena.allocate(ROOM);
             out = arena.allocate(ROOM);
+        }
+
+        /** Reads the 32-bit word at {@code offset} of {@link #out}: how {@link Statx#read} reads a statx result. */
+        @Override
+        public int applyAsInt(int offset) {
+            return out.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
         }
     }
 
@@ -266,9 +273,9 @@ final class PanamaLibC implements LibC {
             return Statx.failed(Linux.ENOSYS);
         }
         try (Memory memory = new Memory()) {
-            MemorySegment out = memory.out(Linux.STATX_SIZE);
-            long r = memory.result((int) STATX.invokeExact(memory.state(), dirfd, memory.cPath(path), flags, mask, out));
-            return r < 0 ? Statx.failed((int) -r) : Statx.read(offset -> out.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
+            long r = memory.result((int) STATX.invokeExact(memory.state(), dirfd, memory.cPath(path), flags, mask,
+                    memory.scratch.out));
+            return r < 0 ? Statx.failed((int) -r) : Statx.read(memory.scratch);
         } catch (Throwable t) {
             throw unchecked(t);
         }

@@ -24,6 +24,7 @@ class TempNamesTest {
             UUID parsed = UUID.fromString(uuid);
             assertThat(parsed.toString()).as("canonical lowercase text").isEqualTo(uuid);
             assertThat(parsed.version()).isEqualTo(4);
+            assertThat(parsed.variant()).as("the IETF variant, as UUID.randomUUID() makes").isEqualTo(2);
             assertThat(TempPattern.isTempName(text)).isTrue();
             assertThat(TempPattern.isTempOf(temp.path(), Path.of("state.json"))).isTrue();
             assertThat(temp.cString()).hasSize(text.length() + 1).endsWith(0);
