@@ -9,6 +9,7 @@ import dev.durafile.internal.Engine;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -357,6 +358,39 @@ abstract class AtomicFilesContract {
                 .hasMessage(sub + ": write failed: target is a directory (EISDIR)");
         assertThat(Files.readAllBytes(sub.resolve("inside"))).isEqualTo(OLD);
         assertThat(TestSupport.names(dir)).containsExactly("sub");
+    }
+
+    /**
+     * A path made from a {@code file:} URI can keep a trailing '/', which names a directory if anything:
+     * refused before anything is opened, the file or directory there left as it was.
+     */
+    @Test
+    void aPathEndingInASlashIsRefusedAndLeftIntact() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Files.write(sub.resolve("inside"), OLD);
+        Path file = Files.write(dir.resolve("file"), OLD);
+        for (String name : List.of("sub", "file")) {
+            Path slashed = Path.of(URI.create(dir.toUri() + name + "//"));
+            assertThat(slashed.toString()).isEqualTo(dir.resolve(name) + "/");
+            assertThatThrownBy(() -> write(slashed, NEW))
+                    .isInstanceOf(FileSystemException.class)
+                    .hasMessage(slashed + ": write failed: not a file path");
+        }
+        assertThat(Files.readAllBytes(sub.resolve("inside"))).isEqualTo(OLD);
+        assertThat(Files.readAllBytes(file)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).containsExactlyInAnyOrder("sub", "file");
+    }
+
+    /** The same with a name that is not ASCII, which takes the JDK's own getFileName(). */
+    @Test
+    void aNonAsciiPathEndingInASlashIsRefusedAndLeftIntact() throws IOException {
+        Path cafe = Files.write(Path.of(URI.create(dir.toUri() + "caf%C3%A9")), OLD);
+        Path slashed = Path.of(URI.create(dir.toUri() + "caf%C3%A9//"));
+        assertThatThrownBy(() -> write(slashed, NEW))
+                .isInstanceOf(FileSystemException.class)
+                .hasMessageEndingWith(": write failed: not a file path");
+        assertThat(Files.readAllBytes(cafe)).isEqualTo(OLD);
+        assertThat(TestSupport.names(dir)).hasSize(1);
     }
 
     @Test

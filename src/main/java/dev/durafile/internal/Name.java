@@ -199,18 +199,20 @@ public final class Name {
 
     /**
      * @param file an absolute path
-     * @return {@code Name.of(file.getFileName())}, or null for the root; read from {@code file}'s own
-     *     String form where that is ASCII (a Path keeps it once made), so no Path is made for the name
+     * @return {@code Name.of(file.getFileName())}, or null if {@code file} names no file: the root, or a
+     *     path that ends in '/' (one made from a {@code file:} URI can keep one), which names a directory
+     *     if anything. Read from {@code file}'s own String form where that is ASCII (a Path keeps it once
+     *     made), so no Path is made for the name
      */
     static Name fileNameOf(Path file) {
         String s = file.toString();
         int slash = s.lastIndexOf('/');
+        if (slash == s.length() - 1) {
+            return null;
+        }
         if (slash < 0 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
             Path name = file.getFileName();
             return name == null ? null : of(name);
-        }
-        if (slash == s.length() - 1) {
-            return null;
         }
         byte[] z = new byte[s.length() - slash];
         for (int i = slash + 1; i < s.length(); i++) {
@@ -220,17 +222,18 @@ public final class Name {
     }
 
     /**
-     * @param file an absolute path other than the root
+     * @param file an absolute path with a {@link #fileNameOf file name}
      * @return {@link #cString(Path) cString}{@code (file.getParent())}, read from {@code file}'s own
      *     String form where that is ASCII (a Path keeps it once made), so no parent Path is made for it
      */
     static byte[] parentCString(Path file) {
         String s = file.toString();
         int slash = s.lastIndexOf('/');
-        if (slash < 0 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
+        if (slash < 0 || slash == s.length() - 1 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
             return cString(file.getParent());
         }
-        // the default file system's paths have no trailing and no repeated '/': the parent ends before the last
+        // the default file system's paths have no repeated '/', and this one does not end in one: the
+        // parent ends before the last
         int end = Math.max(slash, 1);
         byte[] z = new byte[end + 1];
         for (int i = 0; i < end; i++) {

@@ -18,7 +18,10 @@ final class Statx {
     final int uid;
     final int gid;
     final long inode;
-    /** {@code st_dev} as stat(2) gives it: the major number in the high 32 bits, the minor in the low ones. */
+    /**
+     * The device, {@code stx_dev_major} in the high 32 bits and {@code stx_dev_minor} in the low ones: not
+     * the {@code st_dev} encoding of stat(2) (glibc's makedev), nor java.nio's {@code unix:dev}.
+     */
     final long device;
 
     private Statx(int errno, int mode, int uid, int gid, long inode, long device) {

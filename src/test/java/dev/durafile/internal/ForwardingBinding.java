@@ -87,6 +87,12 @@ class ForwardingBinding implements FileBinding {
     }
 
     @Override
+    public Directory openParent(Path file) throws IOException {
+        beforeOpenDirectory.run(file.getParent().toString());
+        return new ForwardingDirectory(real.openParent(file));
+    }
+
+    @Override
     public SourceFile openSource(Path file) throws IOException {
         return real.openSource(file);
     }

@@ -3,6 +3,7 @@ package dev.durafile.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -40,6 +41,15 @@ class NameTest {
     @ValueSource(strings = {"/", "//"})
     void theRootHasNoFileName(String text) {
         assertThat(Name.fileNameOf(path(text))).isNull();
+    }
+
+    /** A Path made from a URI keeps one trailing '/' of two; the JDK's getFileName() would then hold a '/'. */
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///tmp/d/x//", "file:///tmp/d/caf%C3%A9//", "file:///tmp/d/x%FF//"})
+    void aPathEndingInASlashHasNoFileName(String uri) {
+        Path file = Path.of(URI.create(uri));
+        assertThat(file.toString()).endsWith("/");
+        assertThat(Name.fileNameOf(file)).isNull();
     }
 
     @ParameterizedTest
