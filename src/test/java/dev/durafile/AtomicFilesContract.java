@@ -794,6 +794,27 @@ abstract class AtomicFilesContract {
                 .isInstanceOf(FileSystemException.class);
     }
 
+    /**
+     * A symbolic link whose text ends in '/' (as {@code ln -s real/ link} makes) leads to its directory
+     * like any other: directories are made through it, and a journal's directory may be one.
+     */
+    @Test
+    void aLinkWhoseTextEndsInASlashLeadsToItsDirectory() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = dir.resolve("link");
+        // the JDK's Path would drop the '/': ln keeps it
+        TestSupport.run("ln", "-s", "real/", link.toString());
+        assertThat(Files.readSymbolicLink(link).toString()).isEqualTo("real/");
+        assertThat(engine().createDirectories(link.resolve("x/y"))).isEqualTo(link.resolve("x/y"));
+        assertThat(real.resolve("x/y")).isDirectory();
+        try (FileTransaction tx = engine().transaction(link.resolve("journal"), WriteOptions.defaults())) {
+            tx.write(real.resolve("a"), NEW);
+            tx.commit();
+        }
+        assertThat(Files.readAllBytes(real.resolve("a"))).isEqualTo(NEW);
+        assertThat(TestSupport.names(real)).containsExactlyInAnyOrder("a", "journal", "x");
+    }
+
     @Test
     void probeReportsWhatThisFileSystemSupports() throws IOException {
         FileSystemCapabilities caps = engine().probe(dir);

@@ -52,10 +52,8 @@ public final class Name {
      * @return its name with the path's own bytes
      */
     public static Name of(Path fileName) {
-        // its String form, which cString reads too and the Path keeps, rather than getNameCount(),
-        // which makes the Path index its names
-        String text = fileName.toString();
-        if (text.isEmpty() || text.contains(fileName.getFileSystem().getSeparator())) {
+        // one name, which may end in '/' (a symbolic link's text can, and readSymbolicLink keeps it)
+        if (fileName.getNameCount() != 1 || fileName.isAbsolute()) {
             throw new IllegalArgumentException("not a file name: " + fileName);
         }
         return new Name(cString(fileName), fileName.getFileSystem(), fileName);
