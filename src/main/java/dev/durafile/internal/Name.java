@@ -185,11 +185,7 @@ public final class Name {
     static byte[] cString(Path p) {
         String s = p.toString();
         if (isAscii(s)) {
-            byte[] z = new byte[s.length() + 1];
-            for (int i = 0; i < s.length(); i++) {
-                z[i] = (byte) s.charAt(i);
-            }
-            return z;
+            return asciiCString(s, 0, s.length());
         }
         byte[] b = encoded(p, s);
         return Arrays.copyOf(b, b.length + 1);
@@ -208,15 +204,11 @@ public final class Name {
         if (slash == s.length() - 1) {
             return null;
         }
-        if (slash < 0 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
+        if (slash < 0 || !splitsAsText(file, s)) {
             Path name = file.getFileName();
             return name == null ? null : of(name);
         }
-        byte[] z = new byte[s.length() - slash];
-        for (int i = slash + 1; i < s.length(); i++) {
-            z[i - slash - 1] = (byte) s.charAt(i);
-        }
-        return new Name(z, file.getFileSystem(), null);
+        return new Name(asciiCString(s, slash + 1, s.length()), file.getFileSystem(), null);
     }
 
     /**
@@ -227,15 +219,27 @@ public final class Name {
     static byte[] parentCString(Path file) {
         String s = file.toString();
         int slash = s.lastIndexOf('/');
-        if (slash < 0 || slash == s.length() - 1 || file.getFileSystem() != FileSystems.getDefault() || !isAscii(s)) {
+        if (slash < 0 || slash == s.length() - 1 || !splitsAsText(file, s)) {
             return cString(file.getParent());
         }
         // the default file system's paths have no repeated '/', and this one does not end in one: the
         // parent ends before the last
-        int end = Math.max(slash, 1);
-        byte[] z = new byte[end + 1];
-        for (int i = 0; i < end; i++) {
-            z[i] = (byte) s.charAt(i);
+        return asciiCString(s, 0, Math.max(slash, 1));
+    }
+
+    /**
+     * @return true if {@code file}'s String form {@code s} holds exactly its bytes and splits as the
+     *     JDK splits it: ASCII, of the default file system
+     */
+    private static boolean splitsAsText(Path file, String s) {
+        return file.getFileSystem() == FileSystems.getDefault() && isAscii(s);
+    }
+
+    /** @return the ASCII characters {@code s[from, to)} as bytes, followed by a NUL */
+    private static byte[] asciiCString(String s, int from, int to) {
+        byte[] z = new byte[to - from + 1];
+        for (int i = from; i < to; i++) {
+            z[i - from] = (byte) s.charAt(i);
         }
         return z;
     }
